@@ -1,0 +1,73 @@
+"""Typed connector configuration, parsed once from the user's config."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class PersonalAccessToken(BaseModel):
+    auth_type: Literal["personal_access_token"] = "personal_access_token"
+    personal_access_token: str = Field(min_length=1, repr=False)
+
+
+class DatabricksConfig(BaseModel):
+    """The connection as the user configured it (see spec.json for the field documentation)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    host: str
+    credentials: PersonalAccessToken
+    http_path: str
+    catalog: str = "main"
+    schemas: tuple[str, ...] = ()
+    ca_bundle_path: str | None = None
+
+    @field_validator("host")
+    @classmethod
+    def _host_has_a_name(cls, host: str) -> str:
+        if not urlsplit(_with_scheme(host)).hostname:
+            raise ValueError("expected a host name such as adb-123.4.azuredatabricks.net")
+        return host.strip()
+
+    @property
+    def hostname(self) -> str:
+        return urlsplit(_with_scheme(self.host)).hostname or ""
+
+    @property
+    def port(self) -> int:
+        return urlsplit(_with_scheme(self.host)).port or 443
+
+    @property
+    def workspace_url(self) -> str:
+        """The https URL the REST clients use, port included when it is not 443."""
+        suffix = "" if self.port == 443 else f":{self.port}"
+        return f"https://{self.hostname}{suffix}"
+
+    @property
+    def token(self) -> str:
+        return self.credentials.personal_access_token
+
+
+def parse_config(raw: Mapping[str, Any]) -> DatabricksConfig:
+    """Parse the raw config; a problem is a config error naming the field to fix."""
+    try:
+        return DatabricksConfig.model_validate(dict(raw))
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in error.errors()
+        )
+        raise AirbyteTracedException(
+            message=f"The configuration is invalid: {problems}",
+            failure_type=FailureType.config_error,
+        ) from None
+
+
+def _with_scheme(host: str) -> str:
+    host = host.strip()
+    return host if "://" in host else f"https://{host}"

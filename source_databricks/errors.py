@@ -1,0 +1,104 @@
+"""The one boundary where driver errors become AirbyteTracedExceptions with a failure type."""
+
+from __future__ import annotations
+
+import re
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from databricks.sql import exc
+
+if TYPE_CHECKING:
+    from source_databricks.config import DatabricksConfig
+
+# Databricks puts "[ERROR_CLASS] message SQLSTATE: xxxxx" in the display message.
+ERROR_CLASS = re.compile(r"^\[(?P<error_class>[A-Z0-9_.]+)\]")
+# Error classes the user fixes in the configuration or in the workspace's grants.
+CONFIG_ERROR_CLASSES = (
+    "TABLE_OR_VIEW_NOT_FOUND",
+    "SCHEMA_NOT_FOUND",
+    "CATALOG_NOT_FOUND",
+    "NO_SUCH_CATALOG_EXCEPTION",
+    "INSUFFICIENT_PERMISSIONS",
+    "PERMISSION_DENIED",
+    "UNRESOLVED_COLUMN",
+)
+HTTP_ADVICE = {
+    401: "The workspace did not accept the credentials. Check credentials.personal_access_token.",
+    403: "The credentials are not allowed to use this SQL warehouse. Check the token's "
+    "permissions on the warehouse, or credentials.personal_access_token.",
+    404: "The workspace has no SQL warehouse at this http_path. Check http_path "
+    "(SQL warehouse > Connection details).",
+}
+
+
+def error_class(error: BaseException) -> str | None:
+    """The Databricks error class of a SQL error, e.g. TABLE_OR_VIEW_NOT_FOUND."""
+    match = ERROR_CLASS.match(str(error) or "")
+    return match.group("error_class") if match else None
+
+
+@contextmanager
+def translate_sql_errors(config: DatabricksConfig | None = None) -> Iterator[None]:
+    """Re-raise errors of the SQL client as AirbyteTracedExceptions; others pass through."""
+    try:
+        yield
+    except AirbyteTracedException:
+        raise
+    except exc.ServerOperationError as error:
+        raise _statement_failed(error) from error
+    except exc.RequestError as error:
+        raise _request_failed(error, config) from error
+    except exc.Error as error:
+        raise AirbyteTracedException(
+            message=f"The SQL warehouse returned an error: {error}",
+            internal_message=repr(error),
+            failure_type=FailureType.system_error,
+        ) from error
+
+
+def _statement_failed(error: exc.ServerOperationError) -> AirbyteTracedException:
+    klass = error_class(error) or ""
+    is_config = klass.split(".")[0] in CONFIG_ERROR_CLASSES
+    return AirbyteTracedException(
+        message=f"A statement failed on the SQL warehouse: {error}",
+        internal_message=str(error.context.get("diagnostic-info") or error),
+        failure_type=FailureType.config_error if is_config else FailureType.system_error,
+    )
+
+
+def _request_failed(error: exc.RequestError, config: DatabricksConfig | None) -> Exception:
+    status = error.context.get("http-code")
+    cause = error.context.get("original-exception") or error.__cause__
+    where = f" ({config.hostname}:{config.port})" if config else ""
+    if status in HTTP_ADVICE:
+        message = f"{HTTP_ADVICE[status]} The workspace answered HTTP {status}{where}."
+        return AirbyteTracedException(message=message, failure_type=FailureType.config_error)
+    if _is_tls_failure(cause):
+        return AirbyteTracedException(
+            message=f"The workspace's TLS certificate could not be verified{where}. If it is "
+            "signed by a private CA, set ca_bundle_path to that CA's PEM file.",
+            internal_message=str(cause),
+            failure_type=FailureType.config_error,
+        )
+    if config is not None and status is None:
+        return AirbyteTracedException(
+            message=f"Could not reach the workspace{where}. Check host (and its port) and that "
+            "this machine can reach it.",
+            internal_message=f"{error}: {cause}",
+            failure_type=FailureType.config_error,
+        )
+    return AirbyteTracedException(
+        message=f"The request to the SQL warehouse failed{where}: {error}",
+        internal_message=f"{error}: {cause}",
+        failure_type=FailureType.transient_error,
+    )
+
+
+def _is_tls_failure(cause: object) -> bool:
+    text = str(cause)
+    return isinstance(cause, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in text

@@ -1,0 +1,62 @@
+"""The connector's one output writer: pre-serialized record lines and CDK messages, in order.
+
+Records bypass the CDK's per-message objects (the hot path builds their JSON column by column), so
+this entrypoint writes them straight to stdout and counts them itself for `sourceStats`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from airbyte_cdk.entrypoint import AirbyteEntrypoint
+from airbyte_cdk.logger import PRINT_BUFFER
+from airbyte_cdk.sources import Source
+from airbyte_cdk.sources.connector_state_manager import HashableStreamDescriptor
+
+
+@dataclass(frozen=True)
+class RecordBlock:
+    """Newline-terminated RECORD lines of one stream, already serialized."""
+
+    stream: str
+    namespace: str | None
+    count: int
+    lines: bytes | memoryview
+
+
+class DatabricksEntrypoint(AirbyteEntrypoint):
+    """AirbyteEntrypoint whose read also accepts RecordBlocks from the source."""
+
+    def read(self, source_spec: Any, config: Any, catalog: Any, state: list[Any]) -> Iterator:
+        self.set_up_secret_filter(config, source_spec.connectionSpecification)
+        if self.source.check_config_against_spec:
+            self.validate_connection(source_spec, config)
+        counts: defaultdict[HashableStreamDescriptor, float] = defaultdict(float)
+        for message in self.source.read(self.logger, config, catalog, state):
+            if isinstance(message, RecordBlock):
+                counts[HashableStreamDescriptor(message.stream, message.namespace)] += message.count
+                write_raw(message.lines)
+                self._memory_monitor.check_memory_usage()
+            else:
+                yield self.handle_record_counts(message, counts)
+        queued = self._emit_queued_messages(self.source)
+        yield from (self.handle_record_counts(message, counts) for message in queued)
+
+
+def write_raw(lines: bytes | memoryview) -> None:
+    """Write serialized lines after everything printed so far, keeping the protocol's order."""
+    PRINT_BUFFER.flush()
+    sys.__stdout__.buffer.write(lines)
+
+
+def launch(source: Source, args: list[str]) -> None:
+    """Run a CDK command (spec, check, discover, read) and print its messages."""
+    entrypoint = DatabricksEntrypoint(source)
+    parsed_args = entrypoint.parse_args(args)
+    with PRINT_BUFFER:
+        for message in entrypoint.run(parsed_args):
+            print(f"{message}\n", end="")

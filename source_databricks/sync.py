@@ -1,0 +1,107 @@
+"""The read loop: every configured stream in turn, with statuses, checkpoints and per-stream errors.
+
+Streams are keyed by (namespace, name), never by name alone: two schemas may hold tables of the
+same name.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from airbyte_cdk.models import (
+    AirbyteMessage,
+    AirbyteStateMessage,
+    AirbyteStateType,
+    AirbyteStreamState,
+    AirbyteStreamStatus,
+    ConfiguredAirbyteCatalog,
+    ConfiguredAirbyteStream,
+    FailureType,
+    StreamDescriptor,
+    Type,
+)
+from airbyte_cdk.models.airbyte_protocol import AirbyteStateBlob
+from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as status_message
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_databricks.config import DatabricksConfig
+from source_databricks.output import RecordBlock
+from source_databricks.tables.discovery import discover_tables
+from source_databricks.tables.stream import TableStream
+from source_databricks.tables.warehouse import Warehouse, open_warehouse
+
+FULL_REFRESH_DONE = {"__ab_no_cursor_state_message": True}
+Output = AirbyteMessage | RecordBlock
+
+
+def read_catalog(
+    config: DatabricksConfig, catalog: ConfiguredAirbyteCatalog, logger: logging.Logger
+) -> Iterator[Output]:
+    """Read every configured stream; raise one config error at the end if any stream failed."""
+    failed: list[str] = []
+    with open_warehouse(config) as warehouse:
+        tables = discover_tables(warehouse, config)
+        streams = {(t.namespace, t.name): TableStream(t) for t in tables}
+        for configured in catalog.streams:
+            key = (configured.stream.namespace, configured.stream.name)
+            try:
+                yield from _read_stream(streams.get(key), configured, warehouse, logger)
+            except Exception as error:  # reported per stream; the next stream still runs
+                failed.append(".".join(part for part in key if part))
+                yield from _stream_failed(configured, error, logger)
+    if failed:
+        raise AirbyteTracedException(
+            message=f"These streams did not sync: {', '.join(failed)}. See their errors above.",
+            failure_type=FailureType.config_error,
+        )
+
+
+def _read_stream(
+    stream: TableStream | None,
+    configured: ConfiguredAirbyteStream,
+    warehouse: Warehouse,
+    logger: logging.Logger,
+) -> Iterator[Output]:
+    descriptor = configured.stream
+    yield status_message(descriptor, AirbyteStreamStatus.STARTED)
+    if stream is None:
+        raise AirbyteTracedException(
+            message=f"The table {descriptor.namespace}.{descriptor.name} is no longer in the "
+            "source (dropped, renamed, or out of the configured catalog and schemas). Refresh "
+            "the source schema and remove the stream.",
+            failure_type=FailureType.config_error,
+        )
+    columns = stream.selected_columns(descriptor.json_schema)
+    running = False
+    for block in stream.read_full_refresh(warehouse, columns, logger):
+        if not running:
+            running = True
+            yield status_message(descriptor, AirbyteStreamStatus.RUNNING)
+        yield block
+    yield _state(descriptor.name, descriptor.namespace, FULL_REFRESH_DONE)
+    yield status_message(descriptor, AirbyteStreamStatus.COMPLETE)
+
+
+def _stream_failed(
+    configured: ConfiguredAirbyteStream, error: Exception, logger: logging.Logger
+) -> Iterator[AirbyteMessage]:
+    stream = configured.stream
+    logger.exception(f"Stream {stream.namespace}.{stream.name} failed")
+    descriptor = StreamDescriptor(name=stream.name, namespace=stream.namespace)
+    yield status_message(stream, AirbyteStreamStatus.INCOMPLETE)
+    traced = (
+        error
+        if isinstance(error, AirbyteTracedException)
+        else AirbyteTracedException.from_exception(error, stream_descriptor=descriptor)
+    )
+    yield traced.as_sanitized_airbyte_message(stream_descriptor=descriptor)
+
+
+def _state(name: str, namespace: str | None, blob: dict) -> AirbyteMessage:
+    stream_state = AirbyteStreamState(
+        stream_descriptor=StreamDescriptor(name=name, namespace=namespace),
+        stream_state=AirbyteStateBlob(**blob),
+    )
+    state = AirbyteStateMessage(type=AirbyteStateType.STREAM, stream=stream_state)
+    return AirbyteMessage(type=Type.STATE, state=state)
