@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_databricks.config import parse_config
+from source_databricks.tables.warehouse import connection_arguments
+
+TOKEN = "dapi-secret-value-0123456789"
+
+
+def config(**overrides):
+    base = {
+        "host": "adb-1234567890123456.7.azuredatabricks.net",
+        "credentials": {"auth_type": "personal_access_token", "personal_access_token": TOKEN},
+        "http_path": "/sql/1.0/warehouses/abc",
+    }
+    return {**base, **overrides}
+
+
+@pytest.mark.parametrize(
+    ("host", "hostname", "port", "url"),
+    [
+        (
+            "adb-1.2.azuredatabricks.net",
+            "adb-1.2.azuredatabricks.net",
+            443,
+            "https://adb-1.2.azuredatabricks.net",
+        ),
+        (
+            "https://dbc-a1.cloud.databricks.com/",
+            "dbc-a1.cloud.databricks.com",
+            443,
+            "https://dbc-a1.cloud.databricks.com",
+        ),
+        ("https://127.0.0.1:8443", "127.0.0.1", 8443, "https://127.0.0.1:8443"),
+        ("localhost:9000", "localhost", 9000, "https://localhost:9000"),
+    ],
+)
+def test_given_host_forms_then_hostname_port_and_url(host, hostname, port, url):
+    parsed = parse_config(config(host=host))
+    assert (parsed.hostname, parsed.port, parsed.workspace_url) == (hostname, port, url)
+
+
+def test_given_defaults_then_catalog_main_and_every_schema():
+    parsed = parse_config(config())
+    assert parsed.catalog == "main"
+    assert parsed.schemas == ()
+
+
+def test_given_missing_token_then_config_error_naming_the_field():
+    raw = config(credentials={"auth_type": "personal_access_token"})
+    with pytest.raises(AirbyteTracedException) as caught:
+        parse_config(raw)
+    assert caught.value.failure_type == FailureType.config_error
+    assert "personal_access_token" in caught.value.message
+
+
+def test_given_an_invalid_config_then_the_token_is_not_in_the_message():
+    with pytest.raises(AirbyteTracedException) as caught:
+        parse_config(config(host=""))
+    assert TOKEN not in caught.value.message
+    assert "host" in caught.value.message
+
+
+def test_given_a_ca_bundle_and_port_then_the_sql_client_gets_both_and_no_telemetry():
+    arguments = connection_arguments(
+        parse_config(config(host="https://127.0.0.1:8443", ca_bundle_path="/ca.pem"))
+    )
+    assert arguments["_port"] == 8443
+    assert arguments["server_hostname"] == "127.0.0.1"
+    assert arguments["_tls_trusted_ca_file"] == "/ca.pem"
+    assert arguments["enable_telemetry"] is False
+    assert arguments["_retry_delay_max"] <= 10
