@@ -1,0 +1,85 @@
+"""Bearer-token authentication for every request except the few public discovery endpoints.
+
+Accepted tokens: the workspace's personal access token (from the data dir) and access tokens the
+OIDC token endpoint issued to service principals. Like Databricks: no token → 401
+``UNAUTHENTICATED``, a token that is not valid → 403 ``PERMISSION_DENIED``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from local_workspace.rest.errors import ApiError, error_response, is_thrift_request
+
+# (method, path) pairs anyone may call: the SDK probes them before it has credentials.
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        ("GET", "/.well-known/databricks-config"),
+        ("GET", "/oidc/.well-known/oauth-authorization-server"),
+        ("POST", "/oidc/v1/token"),
+    }
+)
+
+
+class TokenStore:
+    """The tokens the server accepts; thread-safe."""
+
+    def __init__(self, personal_access_token: str) -> None:
+        self._pat = personal_access_token.encode("utf-8")
+        self._issued: dict[bytes, float] = {}  # sha256(token) -> expiry (monotonic)
+        self._lock = threading.Lock()
+
+    def is_valid(self, token: str) -> bool:
+        candidate = token.encode("utf-8")
+        if hmac.compare_digest(candidate, self._pat):
+            return True
+        with self._lock:
+            expiry = self._issued.get(hashlib.sha256(candidate).digest())
+        return expiry is not None and expiry > time.monotonic()
+
+    def issue(self, lifetime_seconds: int) -> str:
+        """A new opaque access token valid for ``lifetime_seconds``."""
+        token = "dose" + secrets.token_hex(32)  # Databricks OAuth tokens are opaque to clients
+        digest = hashlib.sha256(token.encode("utf-8")).digest()
+        with self._lock:
+            self._issued[digest] = time.monotonic() + lifetime_seconds
+        return token
+
+
+def check_authorization(header: str | None, tokens: TokenStore) -> ApiError | None:
+    """The error to answer for this Authorization header, or None when it is accepted."""
+    if not header:
+        return ApiError("UNAUTHENTICATED", "Authorization header is missing: send a bearer token")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return ApiError("UNAUTHENTICATED", "Authorization must be 'Bearer <token>'")
+    if not tokens.is_valid(token.strip()):
+        return ApiError("PERMISSION_DENIED", "Invalid access token")
+    return None
+
+
+class BearerAuthMiddleware:
+    """ASGI middleware rejecting HTTP requests without a valid bearer token."""
+
+    def __init__(self, app: ASGIApp, tokens: TokenStore) -> None:
+        self.app = app
+        self.tokens = tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (scope["method"], scope["path"]) in PUBLIC_ENDPOINTS:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        error = check_authorization(request.headers.get("authorization"), self.tokens)
+        if error is None:
+            await self.app(scope, receive, send)
+            return
+        response = error_response(error, thrift=is_thrift_request(request))
+        await response(scope, receive, send)

@@ -1,0 +1,171 @@
+"""The local workspace server: one HTTPS process on 127.0.0.1 speaking Databricks' protocols.
+
+``build_app`` composes the routes (REST families, the SQL warehouse's Thrift endpoint) behind
+bearer-token auth; ``serve`` prepares the data directory (token, TLS, ids), runs uvicorn, and
+publishes ``server.json`` once connections are accepted (removed again on shutdown).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from local_workspace.auth import BearerAuthMiddleware, TokenStore
+from local_workspace.data_dir import DataDir, ServerInfo
+from local_workspace.rest.errors import EXCEPTION_HANDLERS
+from local_workspace.rest.oidc import oidc_routes
+from local_workspace.rest.well_known import well_known_routes
+from local_workspace.sql.endpoint import ThriftService, http_path, warehouse_route
+from local_workspace.sql.handler import ThriftHandler
+from local_workspace.tls import TlsFiles, ensure_tls
+
+if TYPE_CHECKING:
+    from local_workspace.engine import Engine
+
+HOST = "127.0.0.1"  # never listen beyond this machine: it is a development server
+DEFAULT_PORT = 8443
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Workspace:
+    """Everything the app serves from: identity, credentials and the SQL handler."""
+
+    data_dir: DataDir
+    tokens: TokenStore
+    warehouse_id: str
+    workspace_id: str
+    sql: ThriftHandler
+
+    @classmethod
+    def open(cls, data_dir: DataDir, engine: Engine) -> Workspace:
+        """The workspace of ``data_dir`` (creating its token and ids on first use)."""
+        return cls(
+            data_dir=data_dir,
+            tokens=TokenStore(data_dir.ensure_token()),
+            warehouse_id=data_dir.warehouse_id(),
+            workspace_id=data_dir.workspace_id(),
+            sql=ThriftHandler(engine),
+        )
+
+
+def build_app(workspace: Workspace) -> Starlette:
+    """The ASGI app: public discovery routes, then everything else behind bearer auth."""
+    routes = [
+        *well_known_routes(workspace.workspace_id),
+        *oidc_routes(workspace.tokens, workspace.data_dir.service_principals_file),
+        warehouse_route(ThriftService(workspace.sql), workspace.warehouse_id),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(BearerAuthMiddleware, tokens=workspace.tokens)],
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+
+
+def serve(
+    data_dir: DataDir,
+    port: int = DEFAULT_PORT,
+    out: TextIO = sys.stdout,
+    engine_factory: Callable[[Path], Engine] | None = None,
+) -> None:
+    """Run the server until SIGINT/SIGTERM; blocks. ``engine_factory`` defaults to ``Engine``."""
+    data_dir.ensure()
+    tls = ensure_tls(data_dir)
+    sock = _bind(port)
+    engine = (engine_factory or _default_engine)(data_dir.path)
+    workspace = Workspace.open(data_dir, engine)
+    info = ServerInfo(
+        host=HOST,
+        port=sock.getsockname()[1],
+        pid=os.getpid(),
+        http_path=http_path(workspace.warehouse_id),
+        warehouse_id=workspace.warehouse_id,
+    )
+    app = build_app(workspace)
+    server = _Server(_uvicorn_config(app, tls), on_ready=lambda: _ready(data_dir, info, out))
+    try:
+        _run_until_signal(server, sock)
+    finally:
+        data_dir.remove_server_info()
+        workspace.sql.close()
+        engine.close()
+        print("local workspace stopped", file=out, flush=True)
+
+
+def _default_engine(path: Path) -> Engine:
+    from local_workspace.engine import Engine  # heavy (DuckDB): imported only to serve
+
+    return Engine(path)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling us when it accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and not self.should_exit:
+            self._on_ready()
+
+
+def _uvicorn_config(app: Starlette, tls: TlsFiles) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        ssl_certfile=str(tls.server_cert),
+        ssl_keyfile=str(tls.server_key),
+        log_config=None,  # logging is configured by the CLI
+        access_log=False,
+        # The SQL client pools keep-alive connections for its whole session; closing idle ones
+        # early makes it retry requests on dead sockets.
+        timeout_keep_alive=600,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, port))  # port 0: the OS picks a free one, published in server.json
+    return sock
+
+
+def _run_until_signal(server: _Server, sock: socket.socket) -> None:
+    # uvicorn handles SIGINT/SIGTERM (graceful shutdown) and re-raises them afterwards with the
+    # handlers found at start; no-op ones let us clean up and exit 0 instead of dying mid-way.
+    previous = {sig: signal.signal(sig, _ignore) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.run(sockets=[sock])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _ignore(signum: int, frame: object) -> None:
+    pass
+
+
+def _ready(data_dir: DataDir, info: ServerInfo, out: TextIO) -> None:
+    data_dir.write_server_info(info)
+    lines = [
+        f"local workspace: listening on {info.url}",
+        f"  token file:              {data_dir.token_file}",
+        f"  CA bundle:               {data_dir.ca_file}",
+        f"  SQL warehouse http_path: {info.http_path}",
+        f"  server info:             {data_dir.server_json}",
+    ]
+    print("\n".join(lines), file=out, flush=True)

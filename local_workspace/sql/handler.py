@@ -1,0 +1,171 @@
+"""The TCLIService handler: what the SQL warehouse answers to each Thrift RPC.
+
+The generated ``TCLIService.Processor`` decodes requests and calls the method of the same name
+here. Every method returns its reply struct, failures included: an exception escaping to the
+Processor would reach the client as an opaque ``TApplicationException``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from databricks.sql.thrift_api.TCLIService import ttypes as T
+
+from local_workspace.engine import Engine
+from local_workspace.sql.arrow_encoding import ResultEncoding
+from local_workspace.sql.operation import Operation
+from local_workspace.sql.parameters import engine_parameters
+from local_workspace.sql.sessions import PROTOCOL_VERSION, SessionRegistry
+from local_workspace.sql.status import ThriftError, ok, status_of
+
+log = logging.getLogger(__name__)
+
+# Required reply fields to fill even when replying with an error status.
+_REQUIRED_ON_ERROR = {"serverProtocolVersion": PROTOCOL_VERSION, "hasMoreRows": False}
+
+# RPCs not served yet; the client's catalogs()/schemas()/tables()/columns() use some of them.
+UNSUPPORTED_RPCS = (
+    "GetInfo",
+    "GetTypeInfo",
+    "GetCatalogs",
+    "GetSchemas",
+    "GetTables",
+    "GetTableTypes",
+    "GetColumns",
+    "GetFunctions",
+    "GetPrimaryKeys",
+    "GetCrossReference",
+    "GetDelegationToken",
+    "CancelDelegationToken",
+    "RenewDelegationToken",
+)
+
+
+def error_reply(rpc: str, status: T.TStatus):
+    """The ``T<rpc>Resp`` carrying an error ``status``."""
+    reply = getattr(T, f"T{rpc}Resp")(status=status)
+    for name, value in _REQUIRED_ON_ERROR.items():
+        if hasattr(reply, name):
+            setattr(reply, name, value)
+    return reply
+
+
+def _guarded(method):
+    """Turn exceptions into the RPC's error reply (unexpected ones are logged with traceback)."""
+
+    @functools.wraps(method)
+    def wrapper(self, req):
+        try:
+            return method(self, req)
+        except ThriftError as error:
+            return error_reply(method.__name__, status_of(error))
+        except Exception as exc:
+            log.exception("unexpected error in %s", method.__name__)
+            error = ThriftError(f"local workspace internal error in {method.__name__}: {exc!r}")
+            return error_reply(method.__name__, status_of(error))
+
+    return wrapper
+
+
+class ThriftHandler:
+    """Serves TCLIService RPCs over the engine; safe to call from many threads."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.registry = SessionRegistry(engine)
+
+    @_guarded
+    def OpenSession(self, req: T.TOpenSessionReq) -> T.TOpenSessionResp:
+        namespace = req.initialNamespace or T.TNamespace()
+        conf = {str(k): str(v) for k, v in (req.configuration or {}).items()}
+        session = self.registry.open_session(namespace.catalogName, namespace.schemaName, conf)
+        return T.TOpenSessionResp(
+            status=ok(),
+            serverProtocolVersion=PROTOCOL_VERSION,
+            sessionHandle=session.handle,
+            canUseMultipleCatalogs=True,
+            initialNamespace=req.initialNamespace,
+        )
+
+    @_guarded
+    def CloseSession(self, req: T.TCloseSessionReq) -> T.TCloseSessionResp:
+        self.registry.close_session(req.sessionHandle)
+        return T.TCloseSessionResp(status=ok())
+
+    @_guarded
+    def ExecuteStatement(self, req: T.TExecuteStatementReq) -> T.TExecuteStatementResp:
+        session = self.registry.session(req.sessionHandle)
+        parameters = engine_parameters(req.parameters)
+        encoding = ResultEncoding.from_request(req)
+        operation = session.execute(req.statement, parameters, encoding, req.resultRowLimit)
+        self.registry.add_operation(session, operation)
+        return T.TExecuteStatementResp(
+            status=ok(),
+            operationHandle=operation.handle,
+            directResults=_direct_results(operation, req.getDirectResults),
+        )
+
+    @_guarded
+    def GetOperationStatus(self, req: T.TGetOperationStatusReq) -> T.TGetOperationStatusResp:
+        return self.registry.operation(req.operationHandle).status_resp()
+
+    @_guarded
+    def GetResultSetMetadata(self, req: T.TGetResultSetMetadataReq) -> T.TGetResultSetMetadataResp:
+        return self.registry.operation(req.operationHandle).metadata_resp()
+
+    @_guarded
+    def FetchResults(self, req: T.TFetchResultsReq) -> T.TFetchResultsResp:
+        operation = self.registry.operation(req.operationHandle)
+        if req.orientation not in (None, T.TFetchOrientation.FETCH_NEXT):
+            name = T.TFetchOrientation._VALUES_TO_NAMES.get(req.orientation, req.orientation)
+            raise ThriftError(f"fetch orientation {name} is not supported; use FETCH_NEXT")
+        return operation.fetch_resp(req.maxRows, req.maxBytes)
+
+    @_guarded
+    def CancelOperation(self, req: T.TCancelOperationReq) -> T.TCancelOperationResp:
+        self.registry.operation(req.operationHandle).cancel()
+        return T.TCancelOperationResp(status=ok())
+
+    @_guarded
+    def CloseOperation(self, req: T.TCloseOperationReq) -> T.TCloseOperationResp:
+        self.registry.close_operation(req.operationHandle)
+        return T.TCloseOperationResp(status=ok())
+
+    def close(self) -> None:
+        """Close every session (server shutdown)."""
+        self.registry.close_all()
+
+
+def _direct_results(
+    operation: Operation, limits: T.TSparkGetDirectResults | None
+) -> T.TSparkDirectResults | None:
+    """Status, metadata and the first page in the ExecuteStatement reply (saves round trips)."""
+    if limits is None:
+        return None  # execute_async: the client polls GetOperationStatus
+    first_page = None
+    if operation.state == T.TOperationState.FINISHED_STATE:
+        first_page = operation.fetch_resp(limits.maxRows, limits.maxBytes)
+    status = operation.status_resp()  # after the first page: reading rows can fail too
+    if operation.state != T.TOperationState.FINISHED_STATE:
+        return T.TSparkDirectResults(operationStatus=status)
+    return T.TSparkDirectResults(
+        operationStatus=status,
+        resultSetMetadata=operation.metadata_resp(),
+        resultSet=first_page,
+    )
+
+
+def _unsupported(rpc: str):
+    def method(self: ThriftHandler, req: object):
+        message = (
+            f"{rpc} is not supported by the local workspace yet; "
+            "run SQL instead (SHOW CATALOGS, SHOW SCHEMAS, SHOW TABLES, information_schema)"
+        )
+        return error_reply(rpc, status_of(ThriftError(message, "0A000", "NOT_SUPPORTED")))
+
+    method.__name__ = rpc
+    return method
+
+
+for _rpc in UNSUPPORTED_RPCS:
+    setattr(ThriftHandler, _rpc, _unsupported(_rpc))
