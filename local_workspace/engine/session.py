@@ -1,23 +1,157 @@
-"""EngineSession: one SQL session (a DuckDB cursor) with its namespace and time zone."""
+"""EngineSession: one SQL session with its namespace, time zone and cursors.
+
+A session owns one *state* cursor (USE, SET, DDL, DML run there) and opens a fresh cursor per
+query result: DuckDB refuses a new statement on a cursor whose result is still being read, and
+Databricks lets a session keep several results open while it runs more statements.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+import zoneinfo
 from collections.abc import Sequence
+from itertools import count
+from typing import TYPE_CHECKING
 
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+from local_workspace.engine import catalogs, information_schema, statements
+from local_workspace.engine.error_map import to_sql_error
+from local_workspace.engine.errors import SqlError
 from local_workspace.engine.result import Parameter, StatementResult
+from local_workspace.engine.results import empty_result
+from local_workspace.engine.translate import Context
+
+if TYPE_CHECKING:
+    from local_workspace.engine.engine import Engine
+
+DEFAULT_TIME_ZONE = "Etc/UTC"
+# sqlglot logs a warning for every statement it keeps as a Command (CREATE CATALOG, SET TIME
+# ZONE); those are handled on purpose here, so the warnings are noise in the server's log.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+TIME_ZONE_CONF = "spark.sql.session.timeZone"
 
 
 class EngineSession:
-    """A Databricks SQL session; usable from any thread, one statement at a time."""
+    """A Databricks SQL session; one statement at a time, ``cancel`` from any thread."""
+
+    def __init__(
+        self, engine: Engine, catalog: str | None, schema: str | None, conf: dict[str, str]
+    ) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._live: set[duckdb.DuckDBPyConnection] = set()
+        self._names = count()
+        self.conf = dict(conf)
+        self.cursor = engine.connection.cursor()
+        self.catalog, self.schema = catalogs.DEFAULT_CATALOG, catalogs.DEFAULT_SCHEMA
+        self.time_zone = DEFAULT_TIME_ZONE
+        self.set_time_zone(conf.get(TIME_ZONE_CONF, DEFAULT_TIME_ZONE))
+        self.use(catalog or catalogs.DEFAULT_CATALOG, schema or catalogs.DEFAULT_SCHEMA)
 
     def execute(self, sql: str, parameters: Sequence[Parameter] = ()) -> StatementResult:
-        """Run one Databricks SQL statement; raises SqlError."""
-        raise NotImplementedError
+        """Run Databricks SQL (one or more statements; the last one's result is returned).
+
+        Raises SqlError with Databricks' error class for every failure.
+        """
+        try:
+            result = empty_result()
+            for tree in _parse(sql):
+                result = statements.run(self, tree, parameters)
+            return result
+        except Exception as error:
+            raise to_sql_error(error) from error
 
     def cancel(self) -> None:
-        """Interrupt the running statement (from another thread)."""
-        raise NotImplementedError
+        """Interrupt whatever this session is running (called from another thread)."""
+        with self._lock:
+            cursors = [self.cursor, *self._live]
+        for cursor in cursors:
+            cursor.interrupt()
 
     def close(self) -> None:
-        """Release the cursor; later calls fail."""
-        raise NotImplementedError
+        """Close the session's cursors, including any result still being read."""
+        with self._lock:
+            cursors, self._live = [*self._live, self.cursor], set()
+        for cursor in cursors:
+            cursor.close()
+        self._engine.forget(self)
+
+    # -- used by statement handlers -------------------------------------------------------
+
+    def use(self, catalog: str, schema: str) -> None:
+        """Switch the namespace; NO_SUCH_CATALOG_EXCEPTION / SCHEMA_NOT_FOUND if missing."""
+        alias = self._engine.catalogs.require(catalog)
+        if not _schema_exists(self.cursor, alias, schema):
+            raise SqlError(
+                "SCHEMA_NOT_FOUND", "42704", f"The schema `{catalog}`.`{schema}` cannot be found."
+            )
+        self.cursor.execute(f"USE {catalogs.qualified(alias, schema.lower())}")
+        self.catalog, self.schema = catalog.lower(), schema.lower()
+
+    def set_time_zone(self, name: str) -> None:
+        """Set the session time zone (TIMESTAMP literals, results); INVALID_CONF_VALUE if bad."""
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            raise SqlError(
+                "INVALID_CONF_VALUE.TIME_ZONE",
+                "22022",
+                f"The value '{name}' in the config \"{TIME_ZONE_CONF}\" is invalid. Cannot "
+                "resolve the given timezone.",
+            ) from None
+        _apply_time_zone(self.cursor, name)
+        self.time_zone = name
+
+    def context(self, parameters: Sequence[Parameter], cursor) -> Context:
+        """The translation context for a statement that will run on ``cursor``."""
+
+        def register(catalog: str, view: str) -> str:
+            return self._register_information_schema(cursor, catalog, view)
+
+        return Context(self.catalog, self.schema, parameters, register)
+
+    def query_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor in this session's namespace and time zone, for one lazy result."""
+        cursor = self._engine.connection.cursor()
+        _apply_time_zone(cursor, self.time_zone)
+        cursor.execute(f"USE {catalogs.qualified(catalogs.to_duckdb(self.catalog), self.schema)}")
+        with self._lock:
+            self._live.add(cursor)
+        return cursor
+
+    def release(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        with self._lock:
+            self._live.discard(cursor)
+        cursor.close()
+
+    def _register_information_schema(self, cursor, catalog: str, view: str) -> str:
+        if catalog.lower() == catalogs.SYSTEM_CATALOG:
+            names = self._engine.catalogs.names()
+        else:
+            self._engine.catalogs.require(catalog)
+            names = [catalog.lower()]
+        aliases = [catalogs.to_duckdb(n) for n in names]
+        name = f"__uc_information_schema_{next(self._names)}"
+        cursor.register(name, information_schema.build(cursor, view, aliases))
+        return name
+
+
+def _parse(sql: str) -> list[exp.Expression]:
+    return [tree for tree in sqlglot.parse(sql, read="databricks") if tree is not None]
+
+
+def _apply_time_zone(cursor: duckdb.DuckDBPyConnection, name: str) -> None:
+    cursor.execute(f"SET TimeZone = {exp.Literal.string(name).sql('duckdb')}")
+
+
+def _schema_exists(cursor: duckdb.DuckDBPyConnection, alias: str, schema: str) -> bool:
+    row = cursor.execute(
+        "SELECT count(*) FROM duckdb_schemas() WHERE database_name = ? AND schema_name = ?"
+        " AND schema_name <> 'main'",
+        [alias, schema.lower()],
+    ).fetchone()
+    return bool(row and row[0])

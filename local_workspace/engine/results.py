@@ -1,0 +1,59 @@
+"""Build StatementResults: lazy readers over DuckDB relations, and small fixed results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import duckdb
+import pyarrow as pa
+
+from local_workspace.engine.arrow_types import databricks_schema
+from local_workspace.engine.result import StatementResult
+
+# Rows per Arrow batch pulled from DuckDB; the server re-pages as the client asks.
+BATCH_ROWS = 65_536
+
+_EMPTY_SCHEMA = pa.schema([])
+_DML_SCHEMA = pa.schema([("num_affected_rows", pa.int64()), ("num_inserted_rows", pa.int64())])
+
+
+def empty_result() -> StatementResult:
+    """The result of DDL and session statements: no columns, no rows."""
+    return table_result(pa.table({}, schema=_EMPTY_SCHEMA))
+
+
+def table_result(table: pa.Table, modified: int | None = None) -> StatementResult:
+    reader = pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
+    return StatementResult(table.schema, reader, modified)
+
+
+def dml_result(affected: int, inserted: int) -> StatementResult:
+    """Databricks' DML result row: num_affected_rows, num_inserted_rows."""
+    table = pa.table({"num_affected_rows": [affected], "num_inserted_rows": [inserted]})
+    return table_result(table.cast(_DML_SCHEMA), modified=affected)
+
+
+def lazy_result(
+    relation: duckdb.DuckDBPyRelation, time_zone: str, on_close: Callable[[], None]
+) -> StatementResult:
+    """Stream ``relation`` batch by batch, cast to Databricks' Arrow types.
+
+    ``on_close`` runs when the reader is exhausted, fails or is closed (it frees the cursor).
+    """
+    source = relation.to_arrow_reader(BATCH_ROWS)
+    target = databricks_schema(source.schema, time_zone)
+    batches = _batches(source, target, on_close)
+    return StatementResult(target, pa.RecordBatchReader.from_batches(target, batches))
+
+
+def _batches(
+    source: pa.RecordBatchReader, target: pa.Schema, on_close: Callable[[], None]
+) -> Iterator[pa.RecordBatch]:
+    same = source.schema.equals(target)
+    try:
+        for batch in source:
+            # A cast only when DuckDB's export differs (string_view, ns timestamps, ...).
+            yield batch if same else batch.cast(target)
+    finally:
+        source.close()
+        on_close()

@@ -1,0 +1,125 @@
+"""Databricks SQL AST -> DuckDB SQL AST: pure rules composed in a list (no regex over SQL text).
+
+Each rule is ``rule(tree, ctx) -> tree``. ``translate`` applies them in order; statement-specific
+work (CREATE TABLE constraints, USE, SET) lives in ``statements`` and ``ddl``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from local_workspace.engine import catalogs
+from local_workspace.engine.parameters import bind_parameters
+from local_workspace.engine.result import Parameter
+
+INFORMATION_SCHEMA = "information_schema"
+
+
+@dataclass
+class Context:
+    """What rules may read: the session namespace, parameters, and an information_schema hook.
+
+    ``information_schema(catalog, view)`` returns the DuckDB relation name that serves
+    ``<catalog>.information_schema.<view>`` for this statement (see ``information_schema``).
+    """
+
+    catalog: str
+    schema: str
+    parameters: Sequence[Parameter] = ()
+    information_schema: Callable[[str, str], str] | None = None
+
+
+Rule = Callable[[exp.Expression, Context], exp.Expression]
+
+
+def translate(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Apply every rule to a parsed Databricks statement; the result generates DuckDB SQL."""
+    for rule in RULES:
+        tree = rule(tree, ctx)
+    return tree
+
+
+def to_duckdb_sql(tree: exp.Expression, ctx: Context) -> str:
+    return translate(tree, ctx).sql(dialect="duckdb")
+
+
+def _bind(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    return bind_parameters(tree, ctx.parameters)
+
+
+def _information_schema(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``[cat.]information_schema.x`` -> the relation the session registered for it."""
+    for table in list(tree.find_all(exp.Table)):
+        if table.db.lower() != INFORMATION_SCHEMA or ctx.information_schema is None:
+            continue
+        name = ctx.information_schema(table.catalog or ctx.catalog, table.name.lower())
+        alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier(table.name))
+        table.replace(exp.Table(this=exp.to_identifier(name, quoted=True), alias=alias))
+    return tree
+
+
+def _map_catalogs(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Databricks catalog names -> DuckDB aliases; 2-part names get the current catalog.
+
+    Two-part names are made three-part because DuckDB would otherwise try ``x.y`` as
+    catalog.table before schema.table. Names are lowercased: Unity Catalog stores them so.
+    """
+    for table in tree.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier) and table.this is not None:
+            continue  # a table function such as range(10)
+        if table.args.get("db") is None:
+            continue  # unqualified: resolved by the session's USE (or a CTE / temp view)
+        catalog = table.catalog or ctx.catalog
+        table.set("catalog", exp.to_identifier(catalogs.to_duckdb(catalog), quoted=True))
+        _lowercase(table, "db")
+        _lowercase(table, "this")
+    return tree
+
+
+def _lowercase(table: exp.Table, part: str) -> None:
+    node = table.args.get(part)
+    if isinstance(node, exp.Identifier):
+        node.set("this", node.this.lower())
+
+
+def _range_function(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Databricks ``range(...)`` yields a column ``id``; DuckDB's yields ``range``."""
+    for table in list(tree.find_all(exp.Table)):
+        func = table.this
+        if not isinstance(func, exp.Func) or func.name.lower() != "range":
+            continue
+        args = func.expressions[:3]  # Databricks' 4th argument is numPartitions
+        source = exp.Table(this=exp.Anonymous(this="range", expressions=args))
+        select = exp.select(exp.column("range").as_("id")).from_(source)
+        alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier("range"))
+        table.replace(exp.Subquery(this=select, alias=alias))
+    return tree
+
+
+def _current_namespace(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """current_catalog()/current_schema()/current_database() answer in Databricks names."""
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.CurrentCatalog):
+            return _named_literal(node, ctx.catalog, "current_catalog()")
+        if isinstance(node, exp.CurrentSchema):
+            return _named_literal(node, ctx.schema, "current_schema()")
+        if isinstance(node, exp.CurrentDatabase):
+            return _named_literal(node, ctx.schema, "current_database()")
+        return node
+
+    return tree.transform(replace, copy=False)
+
+
+def _named_literal(node: exp.Expression, value: str, column: str) -> exp.Expression:
+    literal = exp.Literal.string(value)
+    # As a bare projection the column keeps Databricks' name, e.g. `current_catalog()`.
+    if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":
+        return exp.alias_(literal, column, quoted=True)
+    return literal
+
+
+RULES: list[Rule] = [_bind, _information_schema, _range_function, _map_catalogs, _current_namespace]
