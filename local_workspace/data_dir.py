@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -120,15 +121,33 @@ class DataDir:
     def remove_server_info(self) -> None:
         self.server_json.unlink(missing_ok=True)
 
-    def wait_for_server_info(self, timeout: float = 30.0, pid: int | None = None) -> ServerInfo:
-        """Wait until server.json appears (for process ``pid`` if given); TimeoutError if not."""
+    def wait_for_server_info(
+        self,
+        timeout: float = 30.0,
+        pid: int | None = None,
+        alive: Callable[[], bool] | None = None,
+    ) -> ServerInfo:
+        """Wait until server.json appears (written by process ``pid`` if given).
+
+        Raises TimeoutError after ``timeout`` seconds, or ServerExited as soon as ``alive()``
+        says the server process is gone.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             info = self.read_server_info()
             if info is not None and (pid is None or info.pid == pid):
                 return info
+            if alive is not None and not alive():
+                raise ServerExited(f"the local workspace server exited before publishing {self}")
             time.sleep(0.05)
         raise TimeoutError(f"no local workspace server published {self.server_json} in {timeout}s")
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+class ServerExited(RuntimeError):
+    """The server process ended while a client waited for it to start."""
 
 
 def write_atomic(path: Path, text: str | bytes, mode: int = 0o644) -> None:
