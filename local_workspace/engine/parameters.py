@@ -9,26 +9,44 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlglot import exp
+from sqlglot.dialects.databricks import Databricks
+from sqlglot.tokens import TokenType
 
 from local_workspace.engine.errors import SqlError
 from local_workspace.engine.result import Parameter
 
+_POSITIONAL = "__positional_"
+
+
+def name_positional_markers(sql: str) -> str:
+    """Rewrite the i-th ``?`` token as ``:__positional_i``, so binding follows the text order.
+
+    The AST does not keep marker positions (a SELECT's LIMIT sits before its WHERE in the tree),
+    so the order is taken from sqlglot's tokens; ``?`` inside strings or comments is untouched.
+    """
+    tokens = Databricks().tokenize(sql)
+    markers = [t for t in tokens if t.token_type == TokenType.PLACEHOLDER and t.text == "?"]
+    for index, token in reversed(list(enumerate(markers))):
+        sql = f"{sql[: token.start]}:{_POSITIONAL}{index}{sql[token.end + 1 :]}"
+    return sql
+
 
 def bind_parameters(tree: exp.Expression, parameters: Sequence[Parameter]) -> exp.Expression:
-    """Replace ``?`` (in order) and ``:name`` markers with the parameters' typed literals."""
-    positional = iter([p for p in parameters if p.name is None])
-    named = {p.name.lower(): p for p in parameters if p.name is not None}
-    # Depth-first pre-order follows the text order of the markers for the statements we parse.
-    for marker in list(tree.find_all(exp.Placeholder, bfs=False)):
-        marker.replace(literal(_lookup(marker, positional, named)))
+    """Replace ``:name`` markers (and ``?`` renamed by ``name_positional_markers``) with the
+    parameters' typed literals."""
+    positional = [p for p in parameters if p.name is None]
+    named = {f"{_POSITIONAL}{i}": p for i, p in enumerate(positional)}
+    named.update({p.name.lower(): p for p in parameters if p.name is not None})
+    for marker in list(tree.find_all(exp.Placeholder)):
+        marker.replace(literal(_lookup(marker, named)))
     return tree
 
 
-def _lookup(marker: exp.Placeholder, positional, named: dict[str, Parameter]) -> Parameter:
-    name = marker.this
-    found = named.get(name.lower()) if name else next(positional, None)
+def _lookup(marker: exp.Placeholder, named: dict[str, Parameter]) -> Parameter:
+    name = marker.this or ""
+    found = named.get(name.lower())
     if found is None:
-        shown = f":{name}" if name else "?"
+        shown = "?" if not name or name.startswith(_POSITIONAL) else f":{name}"
         raise SqlError(
             "UNBOUND_SQL_PARAMETER",
             "42P02",

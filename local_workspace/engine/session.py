@@ -21,6 +21,7 @@ from sqlglot import exp
 from local_workspace.engine import catalogs, information_schema, statements
 from local_workspace.engine.error_map import to_sql_error
 from local_workspace.engine.errors import SqlError
+from local_workspace.engine.parameters import name_positional_markers
 from local_workspace.engine.result import Parameter, StatementResult
 from local_workspace.engine.results import empty_result
 from local_workspace.engine.translate import Context
@@ -59,6 +60,8 @@ class EngineSession:
         """
         try:
             result = empty_result()
+            if any(p.name is None for p in parameters):
+                sql = name_positional_markers(sql)
             for tree in _parse(sql):
                 result = statements.run(self, tree, parameters)
             return result

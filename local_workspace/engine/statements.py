@@ -96,19 +96,21 @@ def _drop(session: EngineSession, tree: exp.Drop, parameters) -> StatementResult
     kind = (tree.args.get("kind") or "").upper()
     if kind not in ("TABLE", "VIEW", "SCHEMA", "DATABASE"):
         return _other(session, tree, parameters)
-    if kind in ("SCHEMA", "DATABASE"):
-        _require_catalog_of(session, tree.this)
-    else:
-        _qualify_target(session, tree.this)
+    targets = tree.args.get("tables") or [tree.this]
+    for target in targets:
+        if kind in ("SCHEMA", "DATABASE"):
+            _require_catalog_of(session, target)
+        else:
+            _qualify_target(session, target)
     cursor = session.cursor
     sql = to_duckdb_sql(tree, session.context(parameters, cursor))
     with _transaction(cursor):
         cursor.execute(sql)
-        target = tree.this
-        if kind in ("SCHEMA", "DATABASE"):
-            ddl.forget_schema_constraints(cursor, target.catalog, target.db)
-        else:
-            ddl.forget_constraints(cursor, ddl.table_name(target))
+        for target in targets:  # translated in place: catalogs are DuckDB aliases now
+            if kind in ("SCHEMA", "DATABASE"):
+                ddl.forget_schema_constraints(cursor, target.catalog, target.db)
+            else:
+                ddl.forget_constraints(cursor, ddl.table_name(target))
     return empty_result()
 
 
@@ -166,6 +168,8 @@ def _set(session: EngineSession, tree: exp.Set, parameters) -> StatementResult:
 def _set_value(node: exp.Expression) -> str:
     if isinstance(node, exp.Literal):
         return node.name
+    if isinstance(node, exp.Boolean):
+        return "true" if node.this else "false"
     # Unquoted values such as America/New_York parse as expressions; time zone names and
     # conf values carry no spaces, so the re-generated text without spaces is the value.
     return node.sql("databricks").replace(" ", "")
