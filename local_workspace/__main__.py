@@ -24,11 +24,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return args.command(data_dir, args) or 0
 
 
-def _serve(data_dir: DataDir, args: argparse.Namespace) -> None:
-    from local_workspace.server import serve
+def _serve(data_dir: DataDir, args: argparse.Namespace) -> int | None:
+    from local_workspace.server import StartupError, serve
 
     _configure_logging()
-    serve(data_dir, port=args.port)
+    try:
+        serve(data_dir, port=args.port)
+    except StartupError as error:
+        print(f"local workspace: {error}", file=sys.stderr)
+        return 1
+    return None
 
 
 def _seed_demo(data_dir: DataDir, args: argparse.Namespace) -> int | None:

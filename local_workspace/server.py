@@ -80,8 +80,12 @@ def serve(
     out: TextIO = sys.stdout,
     engine_factory: Callable[[Path], Engine] | None = None,
 ) -> None:
-    """Run the server until SIGINT/SIGTERM; blocks. ``engine_factory`` defaults to ``Engine``."""
+    """Run the server until SIGINT/SIGTERM; blocks. ``engine_factory`` defaults to ``Engine``.
+
+    Raises StartupError when the data dir is already served or the port cannot be bound.
+    """
     data_dir.ensure()
+    _refuse_if_running(data_dir)
     tls = ensure_tls(data_dir)
     sock = _bind(port)
     engine = (engine_factory or _default_engine)(data_dir.path)
@@ -137,10 +141,39 @@ def _uvicorn_config(app: Starlette, tls: TlsFiles) -> uvicorn.Config:
     )
 
 
+class StartupError(Exception):
+    """The server cannot start; the message says why and what to do."""
+
+
+def _refuse_if_running(data_dir: DataDir) -> None:
+    info = data_dir.read_server_info()
+    if info is not None and _process_exists(info.pid):
+        raise StartupError(
+            f"a local workspace already serves {data_dir} (pid {info.pid}, {info.url}); "
+            "stop it first or use another --data-dir"
+        )
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()
+
+
 def _bind(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, port))  # port 0: the OS picks a free one, published in server.json
+    try:
+        sock.bind((HOST, port))  # port 0: the OS picks a free one, published in server.json
+    except OSError as error:
+        sock.close()
+        raise StartupError(
+            f"cannot listen on {HOST}:{port}: {error.strerror}; try --port 0"
+        ) from error
     return sock
 
 

@@ -86,6 +86,24 @@ def test_env_token_restart_and_clean_shutdown(tmp_path):
         assert _select_one(ws) == 1
 
 
+def _serve(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "local_workspace", "serve", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_second_server_on_the_same_data_dir_refuses_to_start(workspace):
+    result = _serve("--port", "0", "--data-dir", str(workspace.data_dir.path))
+    assert result.returncode == 1
+    assert "already serves" in result.stderr and str(workspace.process.pid) in result.stderr
+    assert workspace.data_dir.read_server_info().pid == workspace.process.pid
+
+
+def test_busy_port_is_a_clear_error(workspace, tmp_path):
+    result = _serve("--port", str(workspace.port), "--data-dir", str(tmp_path / "other"))
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{workspace.port}" in result.stderr
+
+
 def test_ca_bundle_command_prints_the_ca_path(tmp_path):
     out = subprocess.run(
         [sys.executable, "-m", "local_workspace", "ca-bundle", "--data-dir", str(tmp_path / "ws")],

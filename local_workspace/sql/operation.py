@@ -20,7 +20,6 @@ from local_workspace.sql.status import (
     InvalidHandle,
     ThriftError,
     engine_call,
-    error_status,
     ok,
     status_of,
 )
@@ -150,6 +149,9 @@ class Operation:
     def _unavailable_status(self) -> T.TStatus:
         if self._error is not None:
             return status_of(self._error)
-        name = State._VALUES_TO_NAMES.get(self.state, str(self.state))
-        error = InvalidHandle(f"operation {uuid.UUID(bytes=self.key)} has no result ({name})")
-        return error_status(error.display_message, error.sqlstate)
+        operation_id = uuid.UUID(bytes=self.key)
+        if self.state == State.CANCELED_STATE:
+            error = ThriftError(f"Operation {operation_id} was canceled", "HY008", "CANCELED")
+        else:
+            error = InvalidHandle(f"Operation {operation_id} is closed")
+        return status_of(error)
