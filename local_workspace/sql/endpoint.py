@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from thrift.protocol.TBinaryProtocol import TBinaryProtocol
+from thrift.Thrift import TException
 from thrift.transport.TTransport import TMemoryBuffer
 
 from local_workspace.rest.errors import THRIFT_CONTENT_TYPE, ApiError
@@ -49,7 +50,10 @@ def warehouse_route(service: ThriftService, warehouse_id: str) -> Route:
                 f"SQL warehouse {requested} does not exist (this workspace has {warehouse_id})",
             )
         body = await request.body()
-        reply = await run_in_threadpool(service.process, body)
+        try:
+            reply = await run_in_threadpool(service.process, body)
+        except (TException, EOFError) as error:  # not a Thrift message: no Thrift reply
+            raise ApiError("BAD_REQUEST", f"malformed Thrift request: {error}") from error
         return Response(reply, media_type=THRIFT_CONTENT_TYPE)
 
     return Route(HTTP_PATH_PREFIX + "{warehouse_id}", endpoint, methods=["POST"])

@@ -117,8 +117,9 @@ class Operation:
         if self._busy:
             self._cancel_engine()
         with self._lock:
-            if self.state in (State.RUNNING_STATE, State.FINISHED_STATE, State.PENDING_STATE):
-                self.state = State.CANCELED_STATE
+            if self.state != State.CLOSED_STATE:
+                # also over the error an interrupted fetch just recorded: the user canceled
+                self.state, self._error = State.CANCELED_STATE, None
             self._close_pager()
 
     def close(self) -> None:

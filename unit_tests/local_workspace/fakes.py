@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 
 import pyarrow as pa
@@ -44,6 +45,7 @@ class FakeSession:
 
     def cancel(self) -> None:
         self.cancelled += 1
+        self.engine.interrupted.set()
 
     def close(self) -> None:
         self.closed = True
@@ -55,6 +57,7 @@ class FakeEngine:
     def __init__(self, statements: dict[str, Statement] | None = None) -> None:
         self.statements = dict(statements or {})
         self.sessions: list[FakeSession] = []
+        self.interrupted = threading.Event()  # set by any session's cancel()
 
     def open_session(self, catalog=None, schema=None, conf=None) -> FakeSession:
         if catalog == "missing":

@@ -131,3 +131,8 @@ def test_token_endpoint_without_principals_file_is_invalid_client(app):
 def test_other_grants_are_unsupported(app, principal):
     reply = _token_request(app, {"grant_type": "password"}, basic=("sp-1", "s3cret"))
     assert (reply.status, reply.json()["error"]) == (400, "unsupported_grant_type")
+
+
+def test_malformed_thrift_body_is_a_bad_request(app):
+    reply = call(app, "POST", "/sql/1.0/warehouses/0123456789abcdef", {**AUTH, **THRIFT}, b"\x80")
+    assert (reply.status, reply.json()["error_code"]) == (400, "BAD_REQUEST")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pyarrow as pa
 import pytest
 from databricks.sql.thrift_api.TCLIService import ttypes as T
@@ -261,3 +264,26 @@ def test_metadata_rpcs_answer_a_clear_error(client, session, rpc):
     resp = getattr(client, rpc)(req)
     assert resp.status.statusCode == Status.ERROR_STATUS
     assert f"{rpc} is not supported" in resp.status.errorMessage
+
+
+def test_cancel_interrupts_a_fetch_in_flight_and_wins_over_its_error(client, session, engine):
+    reading = threading.Event()
+    schema = pa.schema([("id", pa.int64())])
+
+    def batches():
+        yield pa.record_batch([pa.array([1])], schema=schema)
+        reading.set()
+        assert engine.interrupted.wait(timeout=10)
+        raise SqlError("OPERATION_INTERRUPTED", "HY008", "Interrupted.")
+
+    reader = pa.RecordBatchReader.from_batches(schema, batches())
+    engine.statements["slow"] = lambda p: StatementResult(schema, reader)
+    handle = _execute(client, session, "slow", direct=None).operationHandle
+    with ThreadPoolExecutor(1) as pool:
+        fetch = pool.submit(_fetch, client, handle)
+        assert reading.wait(timeout=10)
+        client.CancelOperation(T.TCancelOperationReq(handle))
+        assert fetch.result(timeout=10).status.statusCode == Status.ERROR_STATUS
+    status = client.GetOperationStatus(T.TGetOperationStatusReq(handle))
+    assert status.operationState == State.CANCELED_STATE and status.displayMessage is None
+    assert "was canceled" in _fetch(client, handle).status.errorMessage
