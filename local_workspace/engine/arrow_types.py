@@ -15,7 +15,7 @@ _BINARIES = (pa.types.is_large_binary, pa.types.is_binary_view, pa.types.is_fixe
 
 def databricks_type(t: pa.DataType, time_zone: str) -> pa.DataType:
     """The Arrow type Databricks would send for a column DuckDB exports as ``t``."""
-    if any(test(t) for test in _STRINGS):
+    if any(test(t) for test in _STRINGS) or t == pa.month_day_nano_interval():
         return pa.string()
     if any(test(t) for test in _BINARIES):
         return pa.binary()
@@ -38,6 +38,35 @@ def _nested(t: pa.DataType, tz: str) -> pa.DataType:
 
 def _field(field: pa.Field, tz: str) -> pa.Field:
     return field.with_type(databricks_type(field.type, tz))
+
+
+def to_databricks_batch(batch: pa.RecordBatch, target: pa.Schema) -> pa.RecordBatch:
+    """``batch`` converted to ``target`` (from ``databricks_schema``): casts, intervals as text."""
+    columns = [
+        _interval_strings(column) if column.type == pa.month_day_nano_interval() else column
+        for column in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names).cast(target)
+
+
+def _interval_strings(column: pa.Array) -> pa.Array:
+    # Databricks sends intervals as text when Arrow interval types are off (the default).
+    # Per value in Python: interval columns are rare and small.
+    return pa.array([None if v is None else interval_text(*v) for v in column.to_pylist()])
+
+
+def interval_text(months: int, days: int, nanoseconds: int) -> str:
+    """Databricks' text for an interval: 'Y-M' (year-month) or 'D HH:MM:SS.fffffffff'."""
+    if months and not days and not nanoseconds:
+        sign = "-" if months < 0 else ""
+        return f"{sign}{abs(months) // 12}-{abs(months) % 12}"
+    total = days * 86_400_000_000_000 + nanoseconds
+    sign, total = ("-" if total < 0 else ""), abs(total)
+    seconds, fraction = divmod(total, 1_000_000_000)
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    day, hour = divmod(hours, 24)
+    return f"{sign}{day} {hour:02d}:{minute:02d}:{second:02d}.{fraction:09d}"
 
 
 def databricks_schema(schema: pa.Schema, time_zone: str) -> pa.Schema:

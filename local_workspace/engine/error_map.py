@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 import sqlglot.errors
 
 from local_workspace.engine import catalogs
@@ -147,6 +148,7 @@ def to_sql_error(error: BaseException) -> SqlError:
         return error
     if isinstance(error, sqlglot.errors.ParseError):
         return _parse_error(error)
+    error = _as_duckdb_error(error)
     text = _strip_prefix(str(error)).split("\n\n")[0]  # DuckDB appends "LINE 1: ..." context
     for row in ERROR_MAP:
         match = re.search(row.pattern, text, re.DOTALL) if isinstance(error, row.kind) else None
@@ -154,6 +156,27 @@ def to_sql_error(error: BaseException) -> SqlError:
             fields = {k: _databricks_names(v or "") for k, v in match.groupdict().items()}
             return SqlError(row.error_class, row.sqlstate, row.template.format(**fields))
     return SqlError("INTERNAL_ERROR", "XX000", _databricks_names(text))
+
+
+# DuckDB's message categories, for errors that reach us through an Arrow stream as a plain
+# OSError/ArrowException (a failure while a lazy result is being read).
+_CATEGORIES: dict[str, type[duckdb.Error]] = {
+    "Conversion Error": duckdb.ConversionException,
+    "Out of Range Error": duckdb.OutOfRangeException,
+    "Invalid Input Error": duckdb.InvalidInputException,
+    "Constraint Error": duckdb.ConstraintException,
+    "INTERRUPT Error": duckdb.InterruptException,
+    "Binder Error": duckdb.BinderException,
+    "Catalog Error": duckdb.CatalogException,
+}
+
+
+def _as_duckdb_error(error: BaseException) -> BaseException:
+    if isinstance(error, duckdb.Error) or not isinstance(error, OSError | pa.ArrowException):
+        return error
+    category = str(error).partition(":")[0]
+    kind = _CATEGORIES.get(category)
+    return kind(str(error)) if kind else error
 
 
 def _parse_error(error: sqlglot.errors.ParseError) -> SqlError:

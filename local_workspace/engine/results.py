@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 import duckdb
 import pyarrow as pa
 
-from local_workspace.engine.arrow_types import databricks_schema
+from local_workspace.engine.arrow_types import databricks_schema, to_databricks_batch
+from local_workspace.engine.error_map import to_sql_error
 from local_workspace.engine.result import StatementResult
 
 # Rows per Arrow batch pulled from DuckDB; the server re-pages as the client asks.
@@ -52,8 +53,11 @@ def _batches(
     same = source.schema.equals(target)
     try:
         for batch in source:
-            # A cast only when DuckDB's export differs (string_view, ns timestamps, ...).
-            yield batch if same else batch.cast(target)
+            # A conversion only when DuckDB's export differs (string_view, intervals, ...).
+            yield batch if same else to_databricks_batch(batch, target)
+    except Exception as error:
+        # A failure while streaming (e.g. a bad cast on row 200,000) is a statement failure too.
+        raise to_sql_error(error) from error
     finally:
         source.close()
         on_close()

@@ -121,3 +121,22 @@ def test_closing_a_session_with_an_open_result_is_clean(engine) -> None:
     result.reader.read_next_batch()
     session.close()
     engine.close()  # the fixture closes again: closing twice is harmless
+
+
+def test_a_failure_while_streaming_is_a_sql_error(session) -> None:
+    result = session.execute(
+        "SELECT CAST(CASE WHEN id = 200000 THEN 'x' ELSE '1' END AS INT) v FROM range(300000)"
+    )
+    with pytest.raises(SqlError) as raised:
+        result.reader.read_all()
+    assert raised.value.error_class == "CAST_INVALID_INPUT"
+
+
+def test_intervals_are_sent_as_text(session) -> None:
+    result = session.execute(
+        "SELECT INTERVAL 3 MONTH m, INTERVAL 90 MINUTE + INTERVAL 2 DAY d, CAST(NULL AS INTERVAL) n"
+    )
+    assert result.schema.types == [pa.string()] * 3
+    assert result.reader.read_all().to_pylist() == [
+        {"m": "0-3", "d": "2 01:30:00.000000000", "n": None}
+    ]
