@@ -6,11 +6,9 @@ its rows stay in the engine's lazy reader and are pulled page by page as the cli
 
 from __future__ import annotations
 
-import logging
 import threading
 import uuid
 
-import pyarrow as pa
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 
 from local_workspace.engine import StatementResult
@@ -25,7 +23,6 @@ from local_workspace.sql.status import (
 )
 from local_workspace.sql.type_desc import table_schema
 
-log = logging.getLogger(__name__)
 State = T.TOperationState
 
 
@@ -50,7 +47,7 @@ class Operation:
         self._error: ThriftError | None = None
         self._pager: Pager | None = None
         self._encoder: BatchEncoder | None = None
-        self._schema = pa.schema([])
+        self._metadata: T.TGetResultSetMetadataResp | None = None
         self.num_modified_rows: int | None = None
 
     @property
@@ -59,8 +56,16 @@ class Operation:
 
     def succeed(self, result: StatementResult, encoding: ResultEncoding, row_limit: int | None):
         """The statement ran: serve ``result`` (at most ``row_limit`` rows) in ``encoding``."""
-        self._schema, self.num_modified_rows = result.schema, result.num_modified_rows
+        self.num_modified_rows = result.num_modified_rows
         self._encoder = BatchEncoder(result.schema, encoding)
+        self._metadata = T.TGetResultSetMetadataResp(
+            status=ok(),
+            schema=table_schema(result.schema),
+            resultFormat=T.TSparkRowSetType.ARROW_BASED_SET,
+            lz4Compressed=encoding.lz4,
+            arrowSchema=self._encoder.schema_bytes(),
+            isStagingOperation=False,
+        )
         self._pager = Pager(result.reader, row_limit)
         self.handle.hasResultSet = len(result.schema) > 0
         self.state = State.FINISHED_STATE
@@ -84,16 +89,9 @@ class Operation:
 
     def metadata_resp(self) -> T.TGetResultSetMetadataResp:
         """Column descriptors plus the Arrow IPC schema the batches follow."""
-        if self._encoder is None:
+        if self._metadata is None:
             return T.TGetResultSetMetadataResp(status=self._unavailable_status())
-        return T.TGetResultSetMetadataResp(
-            status=ok(),
-            schema=table_schema(self._schema),
-            resultFormat=T.TSparkRowSetType.ARROW_BASED_SET,
-            lz4Compressed=self._encoder.encoding.lz4,
-            arrowSchema=self._encoder.schema_bytes(),
-            isStagingOperation=False,
-        )
+        return self._metadata
 
     def fetch_resp(self, max_rows: int | None, max_bytes: int | None) -> T.TFetchResultsResp:
         """The next page as a FetchResults reply (with metadata, which the client requires)."""

@@ -17,8 +17,8 @@ from local_workspace.engine import SqlError
 log = logging.getLogger(__name__)
 R = TypeVar("R")
 
-# The SQL client silently switches to another backend on this SQLSTATE at OpenSession.
-_FORBIDDEN_SQLSTATE = "KP001"
+# The SQL client silently switches to another backend on SQLSTATE KP001 at OpenSession.
+_FORBIDDEN_SQLSTATE_REPLACEMENT = {"KP001": "XX000"}
 
 
 class ThriftError(Exception):
@@ -50,24 +50,14 @@ def ok() -> T.TStatus:
     return T.TStatus(statusCode=T.TStatusCode.SUCCESS_STATUS)
 
 
-def error_status(
-    display_message: str, sqlstate: str, status_code: int = T.TStatusCode.ERROR_STATUS
-) -> T.TStatus:
-    """An error status; the client shows ``errorMessage``, so both carry the display text."""
-    return T.TStatus(
-        statusCode=status_code,
-        errorMessage=display_message,
-        displayMessage=display_message,
-        sqlState=safe_sqlstate(sqlstate),
-    )
-
-
 def status_of(error: ThriftError) -> T.TStatus:
-    return error_status(error.display_message, error.sqlstate, error.status_code)
-
-
-def safe_sqlstate(sqlstate: str | None) -> str | None:
-    return "XX000" if sqlstate == _FORBIDDEN_SQLSTATE else sqlstate
+    """The error status for ``error``; the client shows ``errorMessage``: the display text."""
+    return T.TStatus(
+        statusCode=error.status_code,
+        errorMessage=error.display_message,
+        displayMessage=error.display_message,
+        sqlState=_FORBIDDEN_SQLSTATE_REPLACEMENT.get(error.sqlstate, error.sqlstate),
+    )
 
 
 def engine_call(call: Callable[[], R]) -> R:

@@ -62,6 +62,8 @@ class FakeEngine:
     def open_session(self, catalog=None, schema=None, conf=None) -> FakeSession:
         if catalog == "missing":
             raise SqlError("NO_SUCH_CATALOG_EXCEPTION", "42704", "Catalog 'missing' not found.")
+        if catalog == "kp001":  # the SQLSTATE that makes the SQL client switch backends
+            raise SqlError("SOME_ERROR", "KP001", "An error with an unlucky SQLSTATE.")
         session = FakeSession(self, catalog, schema, conf)
         self.sessions.append(session)
         return session

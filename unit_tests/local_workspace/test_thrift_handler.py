@@ -112,6 +112,12 @@ def test_open_session_failure_is_an_error_status_never_kp001(client):
     assert resp.status.sqlState == "42704"
 
 
+def test_open_session_never_answers_sqlstate_kp001(client):
+    resp = client.OpenSession(T.TOpenSessionReq(initialNamespace=T.TNamespace(catalogName="kp001")))
+    assert resp.status.statusCode == Status.ERROR_STATUS
+    assert resp.status.sqlState != "KP001"
+
+
 def test_execute_returns_finished_metadata_and_the_first_page(client, session):
     resp = _execute(client, session, "range")
     direct = resp.directResults
