@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 import uvicorn
 from starlette.applications import Starlette
@@ -23,15 +23,13 @@ from starlette.middleware import Middleware
 
 from local_workspace.auth import BearerAuthMiddleware, TokenStore
 from local_workspace.data_dir import DataDir, ServerInfo
+from local_workspace.engine import Engine
 from local_workspace.rest.errors import EXCEPTION_HANDLERS
 from local_workspace.rest.oidc import oidc_routes
 from local_workspace.rest.well_known import well_known_routes
 from local_workspace.sql.endpoint import ThriftService, http_path, warehouse_route
 from local_workspace.sql.handler import ThriftHandler
 from local_workspace.tls import TlsFiles, ensure_tls
-
-if TYPE_CHECKING:
-    from local_workspace.engine import Engine
 
 HOST = "127.0.0.1"  # never listen beyond this machine: it is a development server
 DEFAULT_PORT = 8443
@@ -88,7 +86,7 @@ def serve(
     _refuse_if_running(data_dir)
     tls = ensure_tls(data_dir)
     sock = _bind(port)
-    engine = (engine_factory or _default_engine)(data_dir.path)
+    engine = (engine_factory or Engine)(data_dir.path)
     workspace = Workspace.open(data_dir, engine)
     info = ServerInfo(
         host=HOST,
@@ -106,12 +104,6 @@ def serve(
         workspace.sql.close()
         engine.close()
         print("local workspace stopped", file=out, flush=True)
-
-
-def _default_engine(path: Path) -> Engine:
-    from local_workspace.engine import Engine  # heavy (DuckDB): imported only to serve
-
-    return Engine(path)
 
 
 class _Server(uvicorn.Server):
