@@ -168,7 +168,7 @@ def task_test(args: list[str]) -> int:
     failed = run_lint()
     if failed:
         say(f"{' and '.join(failed)} failed (see above); running the tests anyway")
-    say("pytest " + " ".join(args))
+    say(" ".join(["pytest", *args]))
     code = subprocess.call(venv_command("pytest", *args), cwd=ROOT, stdin=subprocess.DEVNULL)
     if failed:
         say(f"FAILED: {' and '.join(failed)}")
