@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+import urllib3
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from databricks.sql import exc
@@ -53,6 +54,10 @@ def translate_sql_errors(config: DatabricksConfig | None = None) -> Iterator[Non
         raise _statement_failed(error) from error
     except exc.RequestError as error:
         raise _request_failed(error, config) from error
+    except urllib3.exceptions.HTTPError as error:
+        # The SQL client lets urllib3's own errors through once its connection retries run out.
+        context = {"original-exception": getattr(error, "reason", None) or error}
+        raise _request_failed(exc.RequestError(str(error), context), config) from error
     except exc.Error as error:
         raise AirbyteTracedException(
             message=f"The SQL warehouse returned an error: {error}",

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ssl
 
 import pytest
+import urllib3
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from databricks.sql import exc
@@ -82,3 +83,11 @@ def test_given_a_request_failure_mid_read_then_transient():
 def test_given_other_errors_then_they_pass_through():
     with pytest.raises(KeyError), translate_sql_errors():
         raise KeyError("not ours")
+
+
+def test_given_urllib3_gives_up_connecting_then_config_error_naming_host():
+    reason = urllib3.exceptions.NewConnectionError(None, "Connection refused")
+    cause = urllib3.exceptions.MaxRetryError(None, "/sql/1.0/warehouses/x", reason)
+    error = translated(cause, CONFIG)
+    assert error.failure_type == FailureType.config_error
+    assert "host" in error.message
