@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -174,6 +175,15 @@ def report_failure(error: StepError) -> None:
         print("--- last lines of its output ---", error.detail, "---", sep="\n", flush=True)
 
 
+def interrupt_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C, so that a killed demo still stops its server."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: list[str]) -> int:
     if argv:
         print("usage: python3 dev.py demo   (no arguments; timeouts: DEMO_*_TIMEOUT)")
@@ -183,6 +193,7 @@ def main(argv: list[str]) -> int:
     workspace = LocalWorkspace(paths.data_dir, paths.log("server"))
     print(f"source-databricks demo: local workspace in {paths.data_dir.relative_to(ROOT)}/")
     result = failure = None
+    interrupt_on_sigterm()
     try:
         result = sync(workspace, paths, read_timeouts())
     except StepError as error:
