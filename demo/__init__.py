@@ -1,4 +1,4 @@
 """The demo behind `python3 dev.py demo`: a seeded local workspace, read end to end.
 
-Standard library only. Run it through dev.py, which prepares .venv, or as `python -m demo` in it.
+Run it through dev.py, which prepares .venv, or as `python -m demo` inside .venv.
 """

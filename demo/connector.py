@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 import time
@@ -13,14 +12,14 @@ from pathlib import Path
 
 from demo.process import ROOT, StepError, log_tail, python
 from demo.protocol import ReadTally, message_error, parse_lines
-from demo.workspace import Server
+from local_workspace.data_dir import ServerInfo, write_private
 
 MAIN = str(ROOT / "main.py")
 READ_BUFFER_BYTES = 1 << 16
 
 
 def connector_config(
-    server: Server, token: str, ca_bundle: Path, catalog: str, schemas: Iterable[str]
+    server: ServerInfo, token: str, ca_bundle: Path, catalog: str, schemas: Iterable[str]
 ) -> dict:
     return {
         "host": server.url,
@@ -34,10 +33,7 @@ def connector_config(
 
 def write_private_json(path: Path, data: dict) -> None:
     """Write `data` readable by its owner only (0600): the config holds a token."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        os.fchmod(file.fileno(), 0o600)
-        json.dump(data, file, indent=2)
+    write_private(path, json.dumps(data, indent=2) + "\n")
 
 
 def _failure(command: str, code: int, messages: list[dict], stderr: str) -> StepError:

@@ -19,7 +19,8 @@ from pathlib import Path
 from demo import connector
 from demo.process import ROOT, StepError
 from demo.protocol import ReadTally, StreamKey, descriptor_key, stream_label
-from demo.workspace import LocalWorkspace, Server, reset_data_dir
+from demo.workspace import LocalWorkspace, reset_data_dir
+from local_workspace.data_dir import ServerInfo
 
 CATALOG = "main"
 SCHEMAS = ("demo",)
@@ -93,9 +94,9 @@ class DemoResult:
     read: connector.ReadResult | None = None
 
 
-def start_and_seed(workspace: LocalWorkspace, paths: DemoPaths, timeouts: dict) -> Server:
+def start_and_seed(workspace: LocalWorkspace, paths: DemoPaths, timeouts: dict) -> ServerInfo:
     with step("start the local workspace") as outcome:
-        reset_data_dir(paths.data_dir)
+        reset_data_dir(workspace.data_dir)
         server = workspace.start(timeouts["DEMO_START_TIMEOUT"])
         outcome.text = f"ready at {server.url}"
     with step(f"seed {CATALOG}.{SCHEMAS[0]}"):

@@ -22,6 +22,7 @@ from airbyte_cdk.models import (
 import dev
 from demo import connector, protocol, run, workspace
 from demo.process import StepError
+from local_workspace.data_dir import DataDir, ServerInfo
 
 # --- dev.py ---------------------------------------------------------------------------------
 
@@ -203,7 +204,7 @@ def test_given_an_error_trace_and_noise_when_fed_then_both_are_kept() -> None:
 
 # --- the connector's files ------------------------------------------------------------------
 
-SERVER = workspace.Server("127.0.0.1", 4443, 1, "/sql/1.0/warehouses/abc", "abc")
+SERVER = ServerInfo("127.0.0.1", 4443, 1, "/sql/1.0/warehouses/abc", "abc")
 
 
 def test_the_demo_config_has_the_connectors_shape() -> None:
@@ -295,7 +296,7 @@ def test_given_a_server_when_started_and_stopped_then_it_is_ready_then_gone(
     assert (server.url, server.http_path) == ("https://127.0.0.1:4443", "/sql/1.0/warehouses/w")
     assert fake_workspace.token == "secret"
     assert fake_workspace.stop(grace=10) == 0
-    assert not workspace.server_file(fake_workspace.data_dir).exists()
+    assert not fake_workspace.data_dir.server_json.exists()
 
 
 def test_given_a_server_that_dies_when_started_then_its_output_is_in_the_error(
@@ -323,7 +324,7 @@ def test_given_a_live_server_on_the_data_dir_when_reset_then_the_demo_refuses(
     info = {"host": "h", "port": 1, "pid": os.getpid(), "http_path": "/p", "warehouse_id": "w"}
     (tmp_path / "server.json").write_text(json.dumps(info))
     with pytest.raises(StepError, match=f"kill {os.getpid()}"):
-        workspace.reset_data_dir(tmp_path)
+        workspace.reset_data_dir(DataDir(tmp_path))
     assert (tmp_path / "server.json").exists()
 
 
