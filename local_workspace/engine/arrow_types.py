@@ -46,7 +46,7 @@ def to_databricks_batch(batch: pa.RecordBatch, target: pa.Schema) -> pa.RecordBa
         _interval_strings(column) if column.type == pa.month_day_nano_interval() else column
         for column in batch.columns
     ]
-    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names).cast(target)
+    return pa.RecordBatch.from_arrays(columns, names=target.names).cast(target)
 
 
 def _interval_strings(column: pa.Array) -> pa.Array:
@@ -69,6 +69,12 @@ def interval_text(months: int, days: int, nanoseconds: int) -> str:
     return f"{sign}{day} {hour:02d}:{minute:02d}:{second:02d}.{fraction:09d}"
 
 
-def databricks_schema(schema: pa.Schema, time_zone: str) -> pa.Schema:
-    """``schema`` with every field converted by ``databricks_type`` (metadata dropped)."""
-    return pa.schema([_field(f, time_zone) for f in schema])
+def databricks_schema(
+    schema: pa.Schema, time_zone: str, names: list[str] | None = None
+) -> pa.Schema:
+    """``schema`` with every field converted by ``databricks_type`` (metadata dropped),
+    optionally renamed to ``names``."""
+    fields = [_field(f, time_zone) for f in schema]
+    if names is not None:
+        fields = [f.with_name(n) for f, n in zip(fields, names, strict=True)]
+    return pa.schema(fields)

@@ -8,6 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from local_workspace.engine.arrow_types import databricks_schema, to_databricks_batch
+from local_workspace.engine.catalogs import ident
 from local_workspace.engine.error_map import to_sql_error
 from local_workspace.engine.result import StatementResult
 
@@ -34,6 +35,36 @@ def dml_result(affected: int, inserted: int) -> StatementResult:
     return table_result(table.cast(_DML_SCHEMA), modified=affected)
 
 
+# DuckDB result types Databricks does not have -> the DuckDB type whose values Databricks would
+# return (sum(BIGINT) is BIGINT in Databricks, HUGEINT in DuckDB).
+_RESULT_CASTS = {
+    "HUGEINT": "BIGINT",
+    "UHUGEINT": "BIGINT",
+    "UBIGINT": "DECIMAL(20,0)",
+    "UINTEGER": "BIGINT",
+    "USMALLINT": "INTEGER",
+    "UTINYINT": "SMALLINT",
+    "UUID": "VARCHAR",
+    "TIME": "VARCHAR",
+    "TIME WITH TIME ZONE": "VARCHAR",
+}
+
+
+def databricks_relation(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """``relation`` with columns of non-Databricks types cast (still lazy: a projection)."""
+    types = [str(t) for t in relation.types]
+    if not any(t in _RESULT_CASTS for t in types):
+        return relation
+    # Positional references (#n) keep duplicate column names apart.
+    columns = [
+        f"CAST(#{i} AS {_RESULT_CASTS[t]}) AS {ident(name)}"
+        if t in _RESULT_CASTS
+        else f"#{i} AS {ident(name)}"
+        for i, (t, name) in enumerate(zip(types, relation.columns, strict=True), start=1)
+    ]
+    return relation.project(", ".join(columns))
+
+
 def lazy_result(
     relation: duckdb.DuckDBPyRelation, time_zone: str, on_close: Callable[[], None]
 ) -> StatementResult:
@@ -41,8 +72,10 @@ def lazy_result(
 
     ``on_close`` runs when the reader is exhausted, fails or is closed (it frees the cursor).
     """
-    source = relation.to_arrow_reader(BATCH_ROWS)
-    target = databricks_schema(source.schema, time_zone)
+    names = relation.columns
+    source = databricks_relation(relation).to_arrow_reader(BATCH_ROWS)
+    # DuckDB's Arrow export renames duplicate columns (a, a_1); Databricks keeps them (a, a).
+    target = databricks_schema(source.schema, time_zone, names=names)
     batches = _batches(source, target, on_close)
     return StatementResult(target, pa.RecordBatchReader.from_batches(target, batches))
 

@@ -140,3 +140,10 @@ def test_intervals_are_sent_as_text(session) -> None:
     assert result.reader.read_all().to_pylist() == [
         {"m": "0-3", "d": "2 01:30:00.000000000", "n": None}
     ]
+
+
+def test_aggregates_have_databricks_result_types(session) -> None:
+    result = session.execute("SELECT sum(id) s, sum(CAST(id AS INT)) i, 1 a, 2 a FROM range(10)")
+    assert result.schema.types == [pa.int64(), pa.int64(), pa.int32(), pa.int32()]
+    assert result.schema.names == ["s", "i", "a", "a"]
+    assert result.reader.read_all().to_pydict() == {"s": [45], "i": [45], "a": [2]}

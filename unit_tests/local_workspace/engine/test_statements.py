@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from unit_tests.local_workspace.engine.conftest import one, rows
@@ -97,3 +99,15 @@ def test_sessions_have_their_own_namespace(engine) -> None:
     first.execute("CREATE SCHEMA s")
     first.execute("USE s")
     assert one(second, "SELECT current_schema()") == "default"
+
+
+def test_sessions_work_from_several_threads(engine) -> None:
+    def work(index: int) -> int:
+        session = engine.open_session()
+        session.execute(f"CREATE TABLE t{index} AS SELECT id FROM range({index * 1000})")
+        session.execute(f"INSERT INTO t{index} SELECT id FROM range(10)")
+        return one(session, f"SELECT count(*) FROM t{index}")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        counts = list(pool.map(work, range(1, 9)))
+    assert counts == [i * 1000 + 10 for i in range(1, 9)]
