@@ -49,7 +49,7 @@ def _create_catalog(session: EngineSession, tokens: list[Token]) -> StatementRes
     if len(rest) < 1 or rest[0].token_type not in (TokenType.VAR, TokenType.IDENTIFIER):
         raise SqlError("PARSE_SYNTAX_ERROR", "42601", "Syntax error: CREATE CATALOG needs a name.")
     # Anything after the name (COMMENT, MANAGED LOCATION, ...) has no meaning locally.
-    session._engine.catalogs.create(rest[0].text, if_not_exists=if_not_exists)
+    session.catalogs.create(rest[0].text, if_not_exists=if_not_exists)
     return empty_result()
 
 

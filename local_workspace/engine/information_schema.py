@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from local_workspace.engine import catalogs
 from local_workspace.engine.errors import SqlError
-from local_workspace.engine.information_schema_shapes import SHAPES, assemble
+from local_workspace.engine.information_schema_shapes import assemble
 from local_workspace.engine.types import from_duckdb
 
 # Databricks documents columns.ordinal_position as "numbered from 1", but Unity Catalog returns
@@ -210,4 +210,3 @@ _BUILDERS: dict[str, Builder] = {
     "table_constraints": _table_constraints,
     "key_column_usage": _key_column_usage,
 }
-VIEWS = frozenset(_BUILDERS) | frozenset(SHAPES)

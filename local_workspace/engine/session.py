@@ -27,6 +27,7 @@ from local_workspace.engine.results import empty_result
 from local_workspace.engine.translate import Context
 
 if TYPE_CHECKING:
+    from local_workspace.engine.catalogs import Catalogs
     from local_workspace.engine.engine import Engine
 
 DEFAULT_TIME_ZONE = "Etc/UTC"
@@ -84,6 +85,11 @@ class EngineSession:
         self._engine.forget(self)
 
     # -- used by statement handlers -------------------------------------------------------
+
+    @property
+    def catalogs(self) -> Catalogs:
+        """The engine's catalogs (shared by all sessions)."""
+        return self._engine.catalogs
 
     def use(self, catalog: str, schema: str) -> None:
         """Switch the namespace; NO_SUCH_CATALOG_EXCEPTION / SCHEMA_NOT_FOUND if missing."""

@@ -125,7 +125,7 @@ def _qualify_target(session: EngineSession, table: exp.Table) -> exp.Table:
 
 def _require_catalog_of(session: EngineSession, schema: exp.Table) -> None:
     """CREATE/DROP SCHEMA [cat.]s: Databricks' error for a missing catalog, not DuckDB's."""
-    session._engine.catalogs.require(schema.catalog or session.catalog)
+    session.catalogs.require(schema.catalog or session.catalog)
 
 
 class _transaction:

@@ -140,3 +140,28 @@ def test_discovery_query_over_many_tables_is_fast(session) -> None:
     got = rows(session, "SELECT table_name, column_name FROM main.information_schema.columns")
     assert len(got) == 2000
     assert time.monotonic() - started < 2.0
+
+
+def test_discovery_of_5000_tables_in_one_query(engine, session) -> None:
+    # Set-up straight on DuckDB in one transaction (5,000 engine DDL statements would each
+    # commit to disk); the discovery query itself goes through the engine.
+    setup = engine.connection.cursor()
+    setup.execute('CREATE SCHEMA "uc_main".wide')
+    setup.execute("BEGIN TRANSACTION")
+    for i in range(5000):
+        setup.execute(
+            f'CREATE TABLE "uc_main".wide.t{i} (id BIGINT NOT NULL, name VARCHAR,'
+            " amount DECIMAL(18,2), updated_at TIMESTAMPTZ, payload VARCHAR)"
+        )
+    setup.execute("COMMIT")
+    setup.close()
+    started = time.monotonic()
+    result = session.execute(
+        "SELECT table_schema, table_name, column_name, ordinal_position, data_type,"
+        " full_data_type, is_nullable FROM main.information_schema.columns"
+        " WHERE table_schema = 'wide'"
+    )
+    count = sum(batch.num_rows for batch in result.reader)
+    seconds = time.monotonic() - started
+    assert count == 25_000
+    assert seconds < 10, f"discovery took {seconds:.1f}s"
