@@ -20,8 +20,10 @@ from local_workspace.engine.errors import SqlError
 from local_workspace.engine.information_schema_shapes import assemble
 from local_workspace.engine.types import from_duckdb
 
-# Databricks documents columns.ordinal_position as "numbered from 1", but Unity Catalog returns
-# 0-based positions (the Column.position of its API); we follow what a real workspace returns.
+# columns.ordinal_position: Databricks' SQL reference says "numbered from 1", but the project
+# brief reports that real Unity Catalog workspaces return 0-based positions (like the UC API's
+# ColumnInfo.position). Unverified here (no real workspace offline); one constant to flip.
+# key_column_usage.ordinal_position is documented 1-based and is 1-based here.
 COLUMN_ORDINAL_BASE = 0
 OWNER = "local-workspace-user"
 # The workspace has no history of creation times; a fixed, plausible instant keeps output stable.
