@@ -16,6 +16,8 @@ from local_workspace import demo_data
 
 NAMESPACE = f"{demo_data.CATALOG}.{demo_data.SCHEMA}"
 RFC3339_UTC_MICROS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
+FULL_REFRESH_COMPLETE = {"__ab_full_refresh_sync_complete": True}
+NO_CURSOR = {"__ab_no_cursor_state_message": True}
 ISO_NAIVE_MICROS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$")
 
 
@@ -101,9 +103,12 @@ def test_full_refresh_of_all_streams_delivers_every_row_with_statuses_state_and_
     assert len(event_ids) == demo_data.EVENTS_ROWS
     for name, count in expected.items():
         assert run.statuses(name, NAMESPACE) == ["STARTED", "RUNNING", "COMPLETE"]
-        (state,) = [s for s in run.states if s["stream"]["stream_descriptor"]["name"] == name]
-        assert state["stream"]["stream_descriptor"]["namespace"] == NAMESPACE
-        assert state["sourceStats"]["recordCount"] == count
+        states = [s for s in run.states if s["stream"]["stream_descriptor"]["name"] == name]
+        assert {s["stream"]["stream_descriptor"]["namespace"] for s in states} == {NAMESPACE}
+        assert sum(s["sourceStats"]["recordCount"] for s in states) == count
+        final = states[-1]["stream"]["stream_state"]
+        has_key = name != "all_types"
+        assert final == (FULL_REFRESH_COMPLETE if has_key else NO_CURSOR)
     assert run.non_json_lines == []
 
 

@@ -27,6 +27,7 @@ class DatabricksConfig(BaseModel):
     catalog: str = "main"
     schemas: tuple[str, ...] = ()
     ca_bundle_path: str | None = None
+    checkpoint_interval: int = Field(default=100_000, ge=1)
 
     @field_validator("host")
     @classmethod

@@ -14,8 +14,27 @@ from typing import Any
 
 from airbyte_cdk.entrypoint import AirbyteEntrypoint
 from airbyte_cdk.logger import PRINT_BUFFER
+from airbyte_cdk.models import (
+    AirbyteMessage,
+    AirbyteStateMessage,
+    AirbyteStateType,
+    AirbyteStreamState,
+    StreamDescriptor,
+    Type,
+)
+from airbyte_cdk.models.airbyte_protocol import AirbyteStateBlob
 from airbyte_cdk.sources import Source
 from airbyte_cdk.sources.connector_state_manager import HashableStreamDescriptor
+
+
+def state_message(name: str, namespace: str | None, blob: dict) -> AirbyteMessage:
+    """A per-stream STATE message."""
+    stream_state = AirbyteStreamState(
+        stream_descriptor=StreamDescriptor(name=name, namespace=namespace),
+        stream_state=AirbyteStateBlob(**blob),
+    )
+    state = AirbyteStateMessage(type=AirbyteStateType.STREAM, stream=stream_state)
+    return AirbyteMessage(type=Type.STATE, state=state)
 
 
 @dataclass(frozen=True)
@@ -26,6 +45,9 @@ class RecordBlock:
     namespace: str | None
     count: int
     lines: bytes | memoryview
+
+
+Output = AirbyteMessage | RecordBlock
 
 
 class DatabricksEntrypoint(AirbyteEntrypoint):

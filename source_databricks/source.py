@@ -50,7 +50,7 @@ class SourceDatabricks(Source):
         catalog: ConfiguredAirbyteCatalog,
         state: Any = None,
     ) -> Iterator[Output]:
-        yield from read_catalog(parse_config(config), catalog, logger)
+        yield from read_catalog(parse_config(config), catalog, state or [], logger)
 
 
 def _check_scope(warehouse: Warehouse, config: DatabricksConfig) -> None:

@@ -1,4 +1,4 @@
-"""The read loop: every configured stream in turn, with statuses, checkpoints and per-stream errors.
+"""The read loop: every configured stream in turn, with statuses and per-stream errors.
 
 Streams are keyed by (namespace, name), never by name alone: two schemas may hold tables of the
 same name.
@@ -7,46 +7,50 @@ same name.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteStateMessage,
-    AirbyteStateType,
-    AirbyteStreamState,
     AirbyteStreamStatus,
     ConfiguredAirbyteCatalog,
     ConfiguredAirbyteStream,
     FailureType,
     StreamDescriptor,
-    Type,
 )
-from airbyte_cdk.models.airbyte_protocol import AirbyteStateBlob
 from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as status_message
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_databricks.config import DatabricksConfig
-from source_databricks.output import RecordBlock
+from source_databricks.output import Output, RecordBlock
 from source_databricks.tables.discovery import discover_tables
 from source_databricks.tables.stream import TableStream
 from source_databricks.tables.warehouse import Warehouse, open_warehouse
 
-FULL_REFRESH_DONE = {"__ab_no_cursor_state_message": True}
-Output = AirbyteMessage | RecordBlock
+StreamKey = tuple[str | None, str]
 
 
 def read_catalog(
-    config: DatabricksConfig, catalog: ConfiguredAirbyteCatalog, logger: logging.Logger
+    config: DatabricksConfig,
+    catalog: ConfiguredAirbyteCatalog,
+    states: Sequence[AirbyteStateMessage],
+    logger: logging.Logger,
 ) -> Iterator[Output]:
     """Read every configured stream; raise one config error at the end if any stream failed."""
+    saved = _stream_states(states)
     failed: list[str] = []
     with open_warehouse(config) as warehouse:
         tables = discover_tables(warehouse, config)
-        streams = {(t.namespace, t.name): TableStream(t) for t in tables}
+        streams = {
+            (t.namespace, t.name): TableStream(t, config.checkpoint_interval) for t in tables
+        }
         for configured in catalog.streams:
             key = (configured.stream.namespace, configured.stream.name)
             try:
-                yield from _read_stream(streams.get(key), configured, warehouse, logger)
+                yield from _read_stream(
+                    streams.get(key), configured, saved.get(key), warehouse, logger
+                )
             except Exception as error:  # reported per stream; the next stream still runs
                 failed.append(".".join(part for part in key if part))
                 yield from _stream_failed(configured, error, logger)
@@ -60,6 +64,7 @@ def read_catalog(
 def _read_stream(
     stream: TableStream | None,
     configured: ConfiguredAirbyteStream,
+    state: dict[str, Any] | None,
     warehouse: Warehouse,
     logger: logging.Logger,
 ) -> Iterator[Output]:
@@ -72,14 +77,12 @@ def _read_stream(
             "the source schema and remove the stream.",
             failure_type=FailureType.config_error,
         )
-    columns = stream.selected_columns(descriptor.json_schema)
     running = False
-    for block in stream.read_full_refresh(warehouse, columns, logger):
-        if not running:
+    for message in stream.read(warehouse, configured, state, logger):
+        if not running and isinstance(message, RecordBlock):
             running = True
             yield status_message(descriptor, AirbyteStreamStatus.RUNNING)
-        yield block
-    yield _state(descriptor.name, descriptor.namespace, FULL_REFRESH_DONE)
+        yield message
     yield status_message(descriptor, AirbyteStreamStatus.COMPLETE)
 
 
@@ -98,10 +101,13 @@ def _stream_failed(
     yield traced.as_sanitized_airbyte_message(stream_descriptor=descriptor)
 
 
-def _state(name: str, namespace: str | None, blob: dict) -> AirbyteMessage:
-    stream_state = AirbyteStreamState(
-        stream_descriptor=StreamDescriptor(name=name, namespace=namespace),
-        stream_state=AirbyteStateBlob(**blob),
-    )
-    state = AirbyteStateMessage(type=AirbyteStateType.STREAM, stream=stream_state)
-    return AirbyteMessage(type=Type.STATE, state=state)
+def _stream_states(states: Sequence[AirbyteStateMessage]) -> dict[StreamKey, dict[str, Any]]:
+    """Per-stream state blobs keyed by (namespace, name)."""
+    found: dict[StreamKey, dict[str, Any]] = {}
+    for message in states or ():
+        stream = getattr(message, "stream", None)
+        if stream is None or stream.stream_state is None:
+            continue
+        descriptor = stream.stream_descriptor
+        found[(descriptor.namespace, descriptor.name)] = stream.stream_state.__dict__
+    return found

@@ -21,9 +21,12 @@ ISO_SECONDS = "%Y-%m-%dT%H:%M:%S.%f"
 
 
 class RecordEncoder:
-    """Encodes the batches of one stream; the batch schema is fixed by the first batch."""
+    """Encodes the batches of one stream: `columns` (default: all) become each record's data."""
 
-    def __init__(self, stream: str, namespace: str | None) -> None:
+    def __init__(
+        self, stream: str, namespace: str | None, columns: Sequence[str] | None = None
+    ) -> None:
+        self._columns = None if columns is None else list(columns)
         descriptor = '"stream":' + orjson.dumps(stream).decode()
         if namespace:
             descriptor += ',"namespace":' + orjson.dumps(namespace).decode()
@@ -44,12 +47,23 @@ class RecordEncoder:
             self._connection.unregister(BATCH_VIEW)
         return b"".join(_string_bytes(chunk) for chunk in lines.chunks)
 
+    def last_values(self, batch: pa.RecordBatch, names: Sequence[str]) -> tuple[str | None, ...]:
+        """The exact text of the named columns in the batch's last row, as records carry it."""
+        query = exp.select(*(_json_value(batch.schema.field(n)) for n in names)).from_(BATCH_VIEW)
+        self._connection.register(BATCH_VIEW, batch.slice(batch.num_rows - 1, 1))
+        try:
+            (texts,) = self._connection.sql(query.sql(dialect="duckdb")).fetchall()
+        finally:
+            self._connection.unregister(BATCH_VIEW)
+        return tuple(_unquoted(text) for text in texts)
+
     def close(self) -> None:
         self._connection.close()
 
     def _build_query(self, schema: pa.Schema) -> str:
         parts: list[exp.Expression] = [exp.Literal.string(self._prefix)]
-        for index, field in enumerate(schema):
+        names = schema.names if self._columns is None else self._columns
+        for index, field in enumerate(schema.field(name) for name in names):
             key = ("," if index else "") + orjson.dumps(field.name).decode() + ":"
             parts += [exp.Literal.string(key), _json_value(field)]
         # current_timestamp is fixed per statement: one emitted_at per batch, read off the clock.
@@ -78,6 +92,12 @@ def _json_value(field: pa.Field) -> exp.Expression:
     return exp.func("coalesce", value, exp.Literal.string("null"))
 
 
+def _unquoted(json_text: str) -> str | None:
+    if json_text == "null":
+        return None
+    return orjson.loads(json_text) if json_text.startswith('"') else json_text
+
+
 def _string_bytes(chunk: pa.Array) -> bytes | memoryview:
     """The UTF-8 bytes of a string array's values, which hold no NULLs, back to back."""
     if len(chunk) == 0:
@@ -89,8 +109,3 @@ def _string_bytes(chunk: pa.Array) -> bytes | memoryview:
     start = struct.unpack_from(width, offsets, chunk.offset * size)[0]
     end = struct.unpack_from(width, offsets, (chunk.offset + len(chunk)) * size)[0]
     return memoryview(data)[start:end]
-
-
-def encode_all(encoder: RecordEncoder, batches: Sequence[pa.RecordBatch]) -> bytes:
-    """All batches' lines; for tests and benchmarks."""
-    return b"".join(encoder.encode(batch) for batch in batches)

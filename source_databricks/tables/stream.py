@@ -1,81 +1,226 @@
-"""A table or view as an Airbyte stream: its catalog entry and its full-refresh read."""
+"""A table or view as an Airbyte stream: its catalog entry and its reads.
+
+- Full refresh of a table with a primary key is resumable: rows in key order, the last key (and
+  the pinned version) checkpointed, resumed with `>=` since Databricks keys are not enforced.
+- Incremental reads rows whose cursor is at or above the saved value, in cursor order, from one
+  pinned version, checkpointing the exact last value emitted.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator, Sequence
+from typing import Any
 
-from airbyte_cdk.models import AirbyteStream, SyncMode
+from airbyte_cdk.models import AirbyteStream, ConfiguredAirbyteStream, FailureType, SyncMode
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from sqlglot import exp
 
-from source_databricks.output import RecordBlock
+from source_databricks.output import Output, RecordBlock, state_message
 from source_databricks.tables import sql
-from source_databricks.tables.discovery import TableInfo
+from source_databricks.tables.discovery import Column, TableInfo
+from source_databricks.tables.position import OrderedRead, is_orderable
+from source_databricks.tables.progress import Progress
 from source_databricks.tables.records import RecordEncoder
+from source_databricks.tables.state import (
+    FULL_REFRESH_COMPLETE,
+    NO_CURSOR,
+    CursorState,
+    KeyState,
+    parse_cursor_state,
+    parse_key_state,
+)
 from source_databricks.tables.types import json_schema
+from source_databricks.tables.versions import current_version, pinned
 from source_databricks.tables.warehouse import Warehouse
-
-PROGRESS_SECONDS = 30.0
 
 
 class TableStream:
     """One Databricks table: stream name = table name, namespace = `catalog.schema`."""
 
-    def __init__(self, table: TableInfo) -> None:
+    def __init__(self, table: TableInfo, checkpoint_interval: int = 100_000) -> None:
         self.table = table
+        self.checkpoint_interval = checkpoint_interval
+
+    @property
+    def label(self) -> str:
+        return f"{self.table.namespace}.{self.table.name}"
 
     def as_airbyte_stream(self) -> AirbyteStream:
-        properties = {c.name: json_schema(c.full_data_type, c.nullable) for c in self.table.columns}
+        columns = self.table.columns
+        properties = {c.name: json_schema(c.full_data_type, c.nullable) for c in columns}
+        modes = [SyncMode.full_refresh]
+        if any(is_orderable(c) for c in columns):
+            modes.append(SyncMode.incremental)
         return AirbyteStream(
             name=self.table.name,
             namespace=self.table.namespace,
             json_schema={"type": "object", "properties": properties},
-            supported_sync_modes=[SyncMode.full_refresh],
+            supported_sync_modes=modes,
+            source_defined_cursor=False,
             source_defined_primary_key=[[c] for c in self.table.primary_key] or None,
-            is_resumable=False,
+            is_resumable=bool(self.table.primary_key),
         )
 
-    def selected_columns(self, configured_schema: dict) -> list[str]:
+    def read(
+        self,
+        warehouse: Warehouse,
+        configured: ConfiguredAirbyteStream,
+        state: dict[str, Any] | None,
+        logger: logging.Logger,
+    ) -> Iterator[Output]:
+        """The configured sync of this table: records, checkpoints and its final state."""
+        emit = self._selected_columns(configured.stream.json_schema)
+        if configured.sync_mode == SyncMode.incremental:
+            cursor = self._cursor_column(configured.cursor_field)
+            yield from self._incremental(warehouse, emit, cursor, state, logger)
+        elif self.table.primary_key:
+            yield from self._resumable_full_refresh(warehouse, emit, state, logger)
+        else:
+            logger.info(f"{self.label} has no primary key: an interrupted full refresh restarts")
+            yield from self._scan(warehouse, emit, None, None, logger, lambda _: None)
+            yield self._state(NO_CURSOR)
+
+    def _resumable_full_refresh(
+        self, warehouse: Warehouse, emit: list[str], state: Any, logger: logging.Logger
+    ) -> Iterator[Output]:
+        saved = parse_key_state(state, self.label)
+        key = self.table.primary_key
+        if saved and saved.primary_key != key:
+            logger.warning(f"{self.label}: primary key changed, the full refresh starts over")
+            saved = None
+        version = saved.version if saved else current_version(warehouse, self.table, logger)
+        order = OrderedRead(self._columns(key), saved.position if saved else None)
+        if saved:
+            logger.info(f"{self.label}: resuming the full refresh at key {saved.position}")
+
+        def checkpoint(position: tuple[str | None, ...]) -> dict:
+            return KeyState(primary_key=key, position=position, version=version).model_dump()
+
+        yield from self._scan(warehouse, emit, order, version, logger, checkpoint)
+        yield self._state(FULL_REFRESH_COMPLETE)
+
+    def _incremental(
+        self,
+        warehouse: Warehouse,
+        emit: list[str],
+        cursor: Column,
+        state: Any,
+        logger: logging.Logger,
+    ) -> Iterator[Output]:
+        saved = parse_cursor_state(state, self.label)
+        if saved and saved.cursor_field != cursor.name:
+            logger.warning(
+                f"{self.label}: cursor changed from {saved.cursor_field} to {cursor.name}, "
+                "reading every row"
+            )
+            saved = None
+        start = saved.cursor if saved else None
+        version = current_version(warehouse, self.table, logger)
+        if start is not None:
+            self._warn_null_cursors(warehouse, cursor, version, logger)
+        order = OrderedRead((cursor,), None if start is None else (start,))
+
+        def checkpoint(position: tuple[str | None, ...]) -> dict | None:
+            if position[0] is None:  # only NULL cursors so far: nothing to resume from yet
+                return None
+            return CursorState(cursor_field=cursor.name, cursor=position[0]).model_dump()
+
+        last = yield from self._scan(warehouse, emit, order, version, logger, checkpoint)
+        if last is None:  # no row moved the cursor: the saved position still holds
+            yield self._state(CursorState(cursor_field=cursor.name, cursor=start).model_dump())
+
+    def _scan(
+        self,
+        warehouse: Warehouse,
+        emit: list[str],
+        order: OrderedRead | None,
+        version: int | None,
+        logger: logging.Logger,
+        checkpoint: Any,
+    ) -> Iterator[Output]:
+        """Stream the rows, checkpointing every `checkpoint_interval` records and at the end.
+
+        Returns the last state emitted, or None when no row gave a position to checkpoint.
+        """
+        ordering = [c.name for c in order.columns] if order else []
+        read_columns = emit + [name for name in ordering if name not in emit]
+        query = self._query(read_columns, order, version)
+        encoder = RecordEncoder(self.table.name, self.table.namespace, emit)
+        progress = Progress(self.label, logger)
+        since, last_state, pending = 0, None, None
+        try:
+            for batch in warehouse.stream(query, order.parameters() if order else []):
+                yield RecordBlock(
+                    self.table.name, self.table.namespace, batch.num_rows, encoder.encode(batch)
+                )
+                progress.add(batch.num_rows)
+                since += batch.num_rows
+                pending = checkpoint(encoder.last_values(batch, ordering)) if order else None
+                if pending and since >= self.checkpoint_interval:
+                    yield self._state(pending)
+                    since, last_state = 0, pending
+        finally:
+            encoder.close()
+        progress.finish()
+        if pending and pending != last_state:
+            yield self._state(pending)
+            last_state = pending
+        return last_state
+
+    def _query(self, columns: Sequence[str], order: OrderedRead | None, version: int | None) -> str:
+        table = pinned(
+            sql.table_ref(self.table.catalog, self.table.schema, self.table.name), version
+        )
+        query = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(table)
+        if order is not None:
+            condition = order.condition()
+            query = query.where(condition) if condition is not None else query
+            query = query.order_by(*order.order_by())
+        return query.sql(sql.DIALECT)
+
+    def _warn_null_cursors(
+        self, warehouse: Warehouse, cursor: Column, version: int | None, logger: logging.Logger
+    ) -> None:
+        table = pinned(
+            sql.table_ref(self.table.catalog, self.table.schema, self.table.name), version
+        )
+        is_null = exp.column(cursor.name, quoted=True).is_(exp.null())
+        query = exp.select(exp.func("count", exp.Star())).from_(table).where(is_null)
+        (count,) = warehouse.query(query.sql(sql.DIALECT))[0]
+        if count:
+            logger.warning(
+                f"{self.label}: {count:,} rows have a NULL {cursor.name}; incremental syncs "
+                "after the first do not emit them (use Change Data Feed or a non-null cursor)"
+            )
+
+    def _selected_columns(self, configured_schema: dict) -> list[str]:
         """The table's columns that the configured catalog selects, in table order."""
         wanted = configured_schema.get("properties")
         names = [c.name for c in self.table.columns]
         return names if not wanted else [name for name in names if name in wanted]
 
-    def read_full_refresh(
-        self, warehouse: Warehouse, columns: Sequence[str], logger: logging.Logger
-    ) -> Iterator[RecordBlock]:
-        """Every row of the table, streamed as record blocks, one per Arrow batch."""
-        table = self.table
-        query = sql.select_columns(sql.table_ref(table.catalog, table.schema, table.name), columns)
-        encoder = RecordEncoder(table.name, table.namespace)
-        progress = Progress(f"{table.namespace}.{table.name}", logger)
-        try:
-            for batch in warehouse.stream(query):
-                lines = encoder.encode(batch)
-                yield RecordBlock(table.name, table.namespace, batch.num_rows, lines)
-                progress.add(batch.num_rows)
-        finally:
-            encoder.close()
-        progress.finish()
+    def _columns(self, names: Sequence[str]) -> tuple[Column, ...]:
+        by_name = {c.name: c for c in self.table.columns}
+        return tuple(by_name[name] for name in names)
 
+    def _cursor_column(self, cursor_field: list[str] | None) -> Column:
+        by_name = {c.name: c for c in self.table.columns}
+        if not cursor_field or cursor_field[0] not in by_name:
+            raise AirbyteTracedException(
+                message=f"Incremental sync of {self.label} needs a cursor field, one of its "
+                f"columns; got {cursor_field!r}. Choose the cursor in the connection's settings.",
+                failure_type=FailureType.config_error,
+            )
+        column = by_name[cursor_field[0]]
+        if not is_orderable(column):
+            raise AirbyteTracedException(
+                message=f"The cursor field {column.name} of {self.label} has type "
+                f"{column.full_data_type}, which cannot be ordered. Choose a numeric, string, "
+                "date or timestamp column.",
+                failure_type=FailureType.config_error,
+            )
+        return column
 
-class Progress:
-    """Logs records read so far at most every PROGRESS_SECONDS, and a summary at the end."""
-
-    def __init__(self, label: str, logger: logging.Logger) -> None:
-        self._label, self._logger = label, logger
-        self._started = self._last_log = time.monotonic()
-        self.records = 0
-
-    def add(self, count: int) -> None:
-        self.records += count
-        if time.monotonic() - self._last_log >= PROGRESS_SECONDS:
-            self._last_log = time.monotonic()
-            self._logger.info(f"{self._label}: {self.records:,} records read so far")
-
-    def finish(self) -> None:
-        seconds = max(time.monotonic() - self._started, 1e-9)
-        rate = self.records / seconds
-        self._logger.info(
-            f"{self._label}: read {self.records:,} records in {seconds:.1f} s ({rate:,.0f}/s)"
-        )
+    def _state(self, blob: dict) -> Any:
+        return state_message(self.table.name, self.table.namespace, blob)

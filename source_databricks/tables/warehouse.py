@@ -38,6 +38,13 @@ class Warehouse:
             cursor.execute(statement, list(parameters))
             return [tuple(row) for row in cursor.fetchall()]
 
+    def query_dicts(self, statement: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Like `query`, each row as a dict keyed by column name."""
+        with translate_sql_errors(), self._connection.cursor() as cursor:
+            cursor.execute(statement, list(parameters))
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def stream(self, statement: str, parameters: Sequence[Any] = ()) -> Iterator[pa.RecordBatch]:
         """Run a statement and yield its result as Arrow batches, never holding it whole."""
         with translate_sql_errors(), self._connection.cursor(arraysize=FETCH_ROWS) as cursor:

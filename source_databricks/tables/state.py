@@ -1,0 +1,55 @@
+"""The per-stream state this connector writes, and strict parsing of the state it is given."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+FULL_REFRESH_COMPLETE = {"__ab_full_refresh_sync_complete": True}
+NO_CURSOR = {"__ab_no_cursor_state_message": True}
+
+
+class CursorState(BaseModel):
+    """Incremental: every row whose cursor is at or above `cursor` is still to be emitted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    cursor_field: str
+    cursor: str | None = None
+
+
+class KeyState(BaseModel):
+    """Resumable full refresh in progress: rows from key `position` (inclusive) of `version`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    primary_key: tuple[str, ...]
+    position: tuple[str, ...]
+    version: int | None = None
+
+
+def parse_cursor_state(raw: Mapping[str, Any] | None, stream: str) -> CursorState | None:
+    if not raw:
+        return None
+    return _parse(CursorState, raw, stream)
+
+
+def parse_key_state(raw: Mapping[str, Any] | None, stream: str) -> KeyState | None:
+    """The position of an interrupted full refresh; None when it should start over."""
+    if not raw or dict(raw) in (FULL_REFRESH_COMPLETE, NO_CURSOR):
+        return None
+    return _parse(KeyState, raw, stream)
+
+
+def _parse(model: type[BaseModel], raw: Mapping[str, Any], stream: str) -> Any:
+    try:
+        return model.model_validate(dict(raw))
+    except ValidationError:
+        raise AirbyteTracedException(
+            message=f"The saved state of stream {stream} was not written by this connector for "
+            "this sync mode. Reset the stream (clear its state) and sync again.",
+            internal_message=f"unreadable state: {dict(raw)!r}",
+            failure_type=FailureType.config_error,
+        ) from None
