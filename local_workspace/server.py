@@ -24,8 +24,12 @@ from starlette.middleware import Middleware
 from local_workspace.auth import BearerAuthMiddleware, TokenStore
 from local_workspace.data_dir import DataDir, ServerInfo
 from local_workspace.engine import Engine
-from local_workspace.rest.errors import EXCEPTION_HANDLERS
+from local_workspace.rest.clusters import cluster_routes
+from local_workspace.rest.commands import command_routes
+from local_workspace.rest.compute import Compute
+from local_workspace.rest.errors import EXCEPTION_HANDLERS, ApiError
 from local_workspace.rest.oidc import oidc_routes
+from local_workspace.rest.scim import scim_routes
 from local_workspace.rest.well_known import well_known_routes
 from local_workspace.sql.endpoint import ThriftService, http_path, warehouse_route
 from local_workspace.sql.handler import ThriftHandler
@@ -38,13 +42,18 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Workspace:
-    """Everything the app serves from: identity, credentials and the SQL handler."""
+    """Everything the app serves from: identity, credentials, the SQL handler, compute."""
 
     data_dir: DataDir
     tokens: TokenStore
     warehouse_id: str
     workspace_id: str
     sql: ThriftHandler
+    compute: Compute | None = None
+
+    def __post_init__(self) -> None:
+        if self.compute is None:  # app tests without an engine: contexts cannot be created
+            self.compute = Compute.create(self.data_dir.path, _no_engine)
 
     @classmethod
     def open(cls, data_dir: DataDir, engine: Engine) -> Workspace:
@@ -55,7 +64,12 @@ class Workspace:
             warehouse_id=data_dir.warehouse_id(),
             workspace_id=data_dir.workspace_id(),
             sql=ThriftHandler(engine),
+            compute=Compute.create(data_dir.path, engine.open_session),
         )
+
+
+def _no_engine():
+    raise ApiError("TEMPORARILY_UNAVAILABLE", "this workspace has no SQL engine")
 
 
 def build_app(workspace: Workspace) -> Starlette:
@@ -64,6 +78,9 @@ def build_app(workspace: Workspace) -> Starlette:
         *well_known_routes(workspace.workspace_id),
         *oidc_routes(workspace.tokens, workspace.data_dir.service_principals_file),
         warehouse_route(ThriftService(workspace.sql), workspace.warehouse_id),
+        *scim_routes(workspace.workspace_id),
+        *cluster_routes(workspace.compute.clusters),
+        *command_routes(workspace.compute),
     ]
     return Starlette(
         routes=routes,
@@ -101,6 +118,7 @@ def serve(
         _run_until_signal(server, sock)
     finally:
         data_dir.remove_server_info()
+        workspace.compute.close()
         workspace.sql.close()
         engine.close()
         print("local workspace stopped", file=out, flush=True)

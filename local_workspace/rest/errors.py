@@ -21,12 +21,20 @@ STATUS_BY_ERROR_CODE: dict[str, int] = {
     "INVALID_PARAMETER_VALUE": 400,
     "INVALID_STATE": 400,
     "BAD_REQUEST": 400,
+    "MALFORMED_REQUEST": 400,
+    "MAX_BLOCK_SIZE_EXCEEDED": 400,
+    "MAX_READ_SIZE_EXCEEDED": 400,
+    "MAX_NOTEBOOK_SIZE_EXCEEDED": 400,
+    "DIRECTORY_NOT_EMPTY": 400,
+    "IO_ERROR": 400,
     "UNAUTHENTICATED": 401,
     "PERMISSION_DENIED": 403,
     "RESOURCE_DOES_NOT_EXIST": 404,
+    "NOT_FOUND": 404,
     "ENDPOINT_NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
     "RESOURCE_ALREADY_EXISTS": 409,
+    "ALREADY_EXISTS": 409,
     "REQUEST_LIMIT_EXCEEDED": 429,
     "INTERNAL_ERROR": 500,
     "NOT_IMPLEMENTED": 501,
@@ -41,12 +49,13 @@ THRIFT_CONTENT_TYPE = "application/x-thrift"
 class ApiError(Exception):
     """A failure to report to the client as ``{error_code, message}``."""
 
-    def __init__(self, error_code: str, message: str) -> None:
+    def __init__(self, error_code: str, message: str, retry_after: int | None = None) -> None:
         if error_code not in STATUS_BY_ERROR_CODE:
             raise ValueError(f"unknown error_code {error_code!r}: add it to STATUS_BY_ERROR_CODE")
         super().__init__(message)
         self.error_code = error_code
         self.message = message
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429/503 faults)
 
     @property
     def status_code(self) -> int:
@@ -56,6 +65,8 @@ class ApiError(Exception):
 def error_response(error: ApiError, thrift: bool = False) -> JSONResponse:
     """The JSON response for ``error``; for Thrift clients also the message headers."""
     headers = {"x-databricks-reason-phrase": _header_safe(error.message)}
+    if error.retry_after is not None:
+        headers["retry-after"] = str(error.retry_after)
     if thrift:
         headers["x-thriftserver-error-message"] = _header_safe(
             f"{error.error_code}: {error.message}"
