@@ -28,9 +28,11 @@ from local_workspace.rest.clusters import cluster_routes
 from local_workspace.rest.commands import command_routes
 from local_workspace.rest.compute import Compute
 from local_workspace.rest.errors import EXCEPTION_HANDLERS, ApiError
+from local_workspace.rest.file_roots import FileRoots
 from local_workspace.rest.oidc import oidc_routes
 from local_workspace.rest.scim import scim_routes
 from local_workspace.rest.well_known import well_known_routes
+from local_workspace.rest.workspace_files import workspace_routes
 from local_workspace.sql.endpoint import ThriftService, http_path, warehouse_route
 from local_workspace.sql.handler import ThriftHandler
 from local_workspace.tls import TlsFiles, ensure_tls
@@ -81,6 +83,7 @@ def build_app(workspace: Workspace) -> Starlette:
         *scim_routes(workspace.workspace_id),
         *cluster_routes(workspace.compute.clusters),
         *command_routes(workspace.compute),
+        *workspace_routes(FileRoots(workspace.data_dir.path).workspace),
     ]
     return Starlette(
         routes=routes,
@@ -177,6 +180,7 @@ def _process_exists(pid: int) -> bool:
 def _bind(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it
     try:
         sock.bind((HOST, port))  # port 0: the OS picks a free one, published in server.json
     except OSError as error:
