@@ -24,7 +24,7 @@ from local_workspace.contexts.table_results import table_result
 from local_workspace.contexts.worker_process import WorkerProcess
 from local_workspace.engine import SqlError
 
-CANCEL_GRACE_SECONDS = 3.0  # then a worker ignoring SIGINT is killed
+CANCEL_GRACE_SECONDS = 2.0  # then a worker ignoring SIGINT is killed
 MAX_COMMANDS_KEPT = 1000  # finished commands remembered per context (results are bounded)
 log = logging.getLogger(__name__)
 _ids = itertools.count(1)
@@ -139,8 +139,8 @@ class ExecutionContext:
         return "Finished", frame.get("results")
 
     def _replace_worker(self, worker: WorkerProcess, command: Command, error: Exception):
-        exit_code = worker.process.poll()
         worker.kill()
+        exit_code = worker.process.returncode  # its own code if it died, -9 if killed now
         self.worker = None
         if not self._closed:
             try:
