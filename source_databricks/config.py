@@ -8,12 +8,27 @@ from urllib.parse import urlsplit
 
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 
 class PersonalAccessToken(BaseModel):
     auth_type: Literal["personal_access_token"] = "personal_access_token"
     personal_access_token: str = Field(min_length=1, repr=False)
+
+
+class OAuthM2M(BaseModel):
+    """A service principal's OAuth client credentials (machine-to-machine)."""
+
+    auth_type: Literal["oauth_m2m"]
+    client_id: str = Field(min_length=1)
+    client_secret: str = Field(min_length=1, repr=False)
 
 
 class DatabricksConfig(BaseModel):
@@ -22,12 +37,20 @@ class DatabricksConfig(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     host: str
-    credentials: PersonalAccessToken
-    http_path: str
+    credentials: PersonalAccessToken | OAuthM2M = Field(discriminator="auth_type")
+    http_path: str | None = None
+    warehouse_id: str | None = None
     catalog: str = "main"
     schemas: tuple[str, ...] = ()
     ca_bundle_path: str | None = None
     checkpoint_interval: int = Field(default=100_000, ge=1)
+    query_tag: str | None = Field(default=None, max_length=128)
+
+    @model_validator(mode="after")
+    def _one_warehouse(self) -> DatabricksConfig:
+        if not (self.http_path or self.warehouse_id):
+            raise ValueError("set http_path or warehouse_id to choose the SQL warehouse")
+        return self
 
     @field_validator("host")
     @classmethod
@@ -51,8 +74,11 @@ class DatabricksConfig(BaseModel):
         return f"https://{self.hostname}{suffix}"
 
     @property
-    def token(self) -> str:
-        return self.credentials.personal_access_token
+    def warehouse_http_path(self) -> str:
+        """The SQL warehouse's HTTP path, from http_path or else from warehouse_id."""
+        if self.http_path:
+            return "/" + self.http_path.lstrip("/")
+        return f"/sql/1.0/warehouses/{self.warehouse_id}"
 
 
 def parse_config(raw: Mapping[str, Any]) -> DatabricksConfig:

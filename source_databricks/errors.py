@@ -29,11 +29,11 @@ CONFIG_ERROR_CLASSES = (
     "UNRESOLVED_COLUMN",
 )
 HTTP_ADVICE = {
-    401: "The workspace did not accept the credentials. Check credentials.personal_access_token.",
-    403: "The credentials are not allowed to use this SQL warehouse. Check the token's "
-    "permissions on the warehouse, or credentials.personal_access_token.",
+    401: "The workspace did not accept the credentials. Check {credentials}.",
+    403: "The credentials were refused for this SQL warehouse. Check {credentials}, and that the "
+    "user or service principal has CAN USE on the warehouse.",
     404: "The workspace has no SQL warehouse at this http_path. Check http_path "
-    "(SQL warehouse > Connection details).",
+    "(SQL warehouse > Connection details) or warehouse_id.",
 }
 
 
@@ -81,7 +81,8 @@ def _request_failed(error: exc.RequestError, config: DatabricksConfig | None) ->
     cause = error.context.get("original-exception") or error.__cause__
     where = f" ({config.hostname}:{config.port})" if config else ""
     if status in HTTP_ADVICE:
-        message = f"{HTTP_ADVICE[status]} The workspace answered HTTP {status}{where}."
+        advice = HTTP_ADVICE[status].format(credentials=_credential_fields(config))
+        message = f"{advice} The workspace answered HTTP {status}{where}."
         return AirbyteTracedException(message=message, failure_type=FailureType.config_error)
     if _is_tls_failure(cause):
         return AirbyteTracedException(
@@ -102,6 +103,12 @@ def _request_failed(error: exc.RequestError, config: DatabricksConfig | None) ->
         internal_message=f"{error}: {cause}",
         failure_type=FailureType.transient_error,
     )
+
+
+def _credential_fields(config: DatabricksConfig | None) -> str:
+    if config is None or config.credentials.auth_type == "personal_access_token":
+        return "credentials.personal_access_token"
+    return "credentials.client_id and credentials.client_secret"
 
 
 def _is_tls_failure(cause: object) -> bool:

@@ -30,7 +30,7 @@ class SourceDatabricks(Source):
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         settings = parse_config(config)
-        with open_warehouse(settings) as warehouse:
+        with open_warehouse(settings, logger) as warehouse:
             warehouse.query("SELECT 1")
             _check_scope(warehouse, settings)
         logger.info(f"Connected to {settings.hostname}; catalog {settings.catalog} is readable")
@@ -38,7 +38,7 @@ class SourceDatabricks(Source):
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
         settings = parse_config(config)
-        with open_warehouse(settings) as warehouse:
+        with open_warehouse(settings, logger) as warehouse:
             tables = discover_tables(warehouse, settings)
         logger.info(f"Discovered {len(tables)} tables and views in catalog {settings.catalog}")
         return AirbyteCatalog(streams=[TableStream(t).as_airbyte_stream() for t in tables])

@@ -40,7 +40,7 @@ def read_catalog(
     """Read every configured stream; raise one config error at the end if any stream failed."""
     saved = _stream_states(states)
     failed: list[str] = []
-    with open_warehouse(config) as warehouse:
+    with open_warehouse(config, logger) as warehouse:
         tables = discover_tables(warehouse, config)
         streams = {
             (t.namespace, t.name): TableStream(t, config.checkpoint_interval) for t in tables

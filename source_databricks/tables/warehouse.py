@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
 from databricks import sql
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.core import Config
 
 from source_databricks import __version__
+from source_databricks.auth import combined_ca_bundle, sdk_config, sql_credentials_provider
 from source_databricks.config import DatabricksConfig
 from source_databricks.errors import translate_sql_errors
+from source_databricks.heartbeat import heartbeat
+from source_databricks.reachability import ensure_reachable
+from source_databricks.tables.warehouse_start import ensure_warehouse_running
 
 # The SQL client waits at least _retry_delay_max between retries (60 s by default) and retries for
 # up to 15 minutes; a sync should pay seconds for a transient fault, and fail a dead host fast.
@@ -57,27 +64,38 @@ class Warehouse:
 
 
 @contextmanager
-def open_warehouse(config: DatabricksConfig) -> Iterator[Warehouse]:
-    """Connect to the configured SQL warehouse; errors become AirbyteTracedExceptions."""
-    with translate_sql_errors(config):
-        connection = sql.connect(**connection_arguments(config))
+def open_warehouse(config: DatabricksConfig, logger: logging.Logger) -> Iterator[Warehouse]:
+    """Connect to the configured SQL warehouse; errors become AirbyteTracedExceptions.
+
+    A warehouse given by id is started first if it is stopped; one given by http_path starts on
+    connect, as Databricks does, which can take minutes: the wait is logged either way.
+    """
+    ensure_reachable(config)
+    auth = sdk_config(config)
+    if config.warehouse_id and not config.http_path:
+        ensure_warehouse_running(WorkspaceClient(config=auth), config.warehouse_id, logger)
+    with translate_sql_errors(config), heartbeat("the SQL warehouse to accept a session", logger):
+        connection = sql.connect(**connection_arguments(config, auth))
     try:
         yield Warehouse(connection)
     finally:
         connection.close()
 
 
-def connection_arguments(config: DatabricksConfig) -> dict[str, Any]:
+def connection_arguments(config: DatabricksConfig, auth: Config) -> dict[str, Any]:
+    """Keyword arguments for `databricks.sql.connect`, signed by the SDK's credentials."""
     arguments: dict[str, Any] = {
         "server_hostname": config.hostname,
-        "http_path": "/" + config.http_path.lstrip("/"),
-        "access_token": config.token,
+        "http_path": config.warehouse_http_path,
+        "credentials_provider": sql_credentials_provider(auth),
         "_port": config.port,
         # Telemetry makes the client call the host on port 443 at connect, whatever the port.
         "enable_telemetry": False,
-        "user_agent_entry": USER_AGENT,
+        "user_agent_entry": USER_AGENT + (f" {config.query_tag}" if config.query_tag else ""),
         **BOUNDED_RETRIES,
     }
+    if config.query_tag:
+        arguments["query_tags"] = {"airbyte_source": config.query_tag}
     if config.ca_bundle_path:
-        arguments["_tls_trusted_ca_file"] = config.ca_bundle_path
+        arguments["_tls_trusted_ca_file"] = str(combined_ca_bundle(config.ca_bundle_path))
     return arguments

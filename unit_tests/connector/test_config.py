@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -64,12 +66,37 @@ def test_given_an_invalid_config_then_the_token_is_not_in_the_message():
     assert "host" in caught.value.message
 
 
-def test_given_a_ca_bundle_and_port_then_the_sql_client_gets_both_and_no_telemetry():
-    arguments = connection_arguments(
-        parse_config(config(host="https://127.0.0.1:8443", ca_bundle_path="/ca.pem"))
-    )
+def test_given_a_ca_bundle_and_port_then_the_sql_client_gets_both_and_no_telemetry(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(b"-----BEGIN CERTIFICATE-----\nlocal\n-----END CERTIFICATE-----\n")
+    parsed = parse_config(config(host="https://127.0.0.1:8443", ca_bundle_path=str(ca)))
+    arguments = connection_arguments(parsed, auth=None)
     assert arguments["_port"] == 8443
     assert arguments["server_hostname"] == "127.0.0.1"
-    assert arguments["_tls_trusted_ca_file"] == "/ca.pem"
     assert arguments["enable_telemetry"] is False
     assert arguments["_retry_delay_max"] <= 10
+    assert "access_token" not in arguments  # requests are signed by the credentials provider
+    bundle = Path(arguments["_tls_trusted_ca_file"]).read_bytes()
+    assert bundle.endswith(ca.read_bytes())  # the configured CA, added to the public ones
+    assert bundle.count(b"BEGIN CERTIFICATE") > 100
+
+
+def test_given_oauth_m2m_credentials_then_they_parse_and_the_secret_is_hidden():
+    parsed = parse_config(
+        config(credentials={"auth_type": "oauth_m2m", "client_id": "sp", "client_secret": "s3"})
+    )
+    assert parsed.credentials.client_id == "sp"
+    assert "s3" not in repr(parsed)
+
+
+def test_given_a_warehouse_id_instead_of_http_path_then_the_path_is_derived():
+    raw = config(warehouse_id="1234567890abcdef")
+    del raw["http_path"]
+    assert parse_config(raw).warehouse_http_path == "/sql/1.0/warehouses/1234567890abcdef"
+
+
+def test_given_neither_http_path_nor_warehouse_id_then_config_error():
+    raw = config()
+    del raw["http_path"]
+    with pytest.raises(AirbyteTracedException, match="http_path or warehouse_id"):
+        parse_config(raw)

@@ -49,7 +49,11 @@ def test_given_a_failed_statement_then_failure_type_follows_its_class(message, f
 
 @pytest.mark.parametrize(
     ("status", "field"),
-    [(401, "personal_access_token"), (403, "personal_access_token"), (404, "http_path")],
+    [
+        (401, "credentials.personal_access_token"),
+        (403, "credentials.personal_access_token"),
+        (404, "http_path"),
+    ],
 )
 def test_given_an_http_rejection_then_config_error_naming_the_field(status, field):
     error = translated(
