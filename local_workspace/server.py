@@ -13,7 +13,7 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -24,17 +24,25 @@ from starlette.middleware import Middleware
 from local_workspace.auth import BearerAuthMiddleware, TokenStore
 from local_workspace.data_dir import DataDir, ServerInfo
 from local_workspace.engine import Engine
+from local_workspace.fault_middleware import FaultMiddleware
+from local_workspace.faults import Faults
 from local_workspace.rest.clusters import cluster_routes
 from local_workspace.rest.commands import command_routes
 from local_workspace.rest.compute import Compute
+from local_workspace.rest.dbfs import dbfs_routes
 from local_workspace.rest.errors import EXCEPTION_HANDLERS, ApiError
 from local_workspace.rest.file_roots import FileRoots
+from local_workspace.rest.files import files_routes
+from local_workspace.rest.local_admin import fault_routes
 from local_workspace.rest.oidc import oidc_routes
 from local_workspace.rest.scim import scim_routes
+from local_workspace.rest.warehouses import warehouse_api_routes
 from local_workspace.rest.well_known import well_known_routes
 from local_workspace.rest.workspace_files import workspace_routes
+from local_workspace.serve_options import ServeOptions
 from local_workspace.sql.endpoint import ThriftService, http_path, warehouse_route
 from local_workspace.sql.handler import ThriftHandler
+from local_workspace.sql.warehouse import RECORD_FILE, Warehouse
 from local_workspace.tls import TlsFiles, ensure_tls
 
 HOST = "127.0.0.1"  # never listen beyond this machine: it is a development server
@@ -52,21 +60,32 @@ class Workspace:
     workspace_id: str
     sql: ThriftHandler
     compute: Compute | None = None
+    faults: Faults = field(default_factory=Faults)
 
     def __post_init__(self) -> None:
         if self.compute is None:  # app tests without an engine: contexts cannot be created
             self.compute = Compute.create(self.data_dir.path, _no_engine)
 
     @classmethod
-    def open(cls, data_dir: DataDir, engine: Engine) -> Workspace:
+    def open(
+        cls, data_dir: DataDir, engine: Engine, options: ServeOptions | None = None
+    ) -> Workspace:
         """The workspace of ``data_dir`` (creating its token and ids on first use)."""
+        options = options or ServeOptions()
+        faults = Faults(list(options.faults))
+        warehouse = Warehouse(
+            data_dir.path / RECORD_FILE,
+            data_dir.warehouse_id(),
+            start_delay=lambda: faults.start_delay(options.warehouse_start_seconds),
+        )
         return cls(
             data_dir=data_dir,
             tokens=TokenStore(data_dir.ensure_token()),
-            warehouse_id=data_dir.warehouse_id(),
+            warehouse_id=warehouse.id,
             workspace_id=data_dir.workspace_id(),
-            sql=ThriftHandler(engine),
+            sql=ThriftHandler(engine, warehouse, faults),
             compute=Compute.create(data_dir.path, engine.open_session),
+            faults=faults,
         )
 
 
@@ -83,11 +102,18 @@ def build_app(workspace: Workspace) -> Starlette:
         *scim_routes(workspace.workspace_id),
         *cluster_routes(workspace.compute.clusters),
         *command_routes(workspace.compute),
+        *warehouse_api_routes(workspace.sql),
+        *fault_routes(workspace.faults),
         *workspace_routes(FileRoots(workspace.data_dir.path).workspace),
+        *dbfs_routes(FileRoots(workspace.data_dir.path).dbfs),
+        *files_routes(FileRoots(workspace.data_dir.path).volumes),
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(BearerAuthMiddleware, tokens=workspace.tokens)],
+        middleware=[
+            Middleware(BearerAuthMiddleware, tokens=workspace.tokens),
+            Middleware(FaultMiddleware, faults=workspace.faults),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
     )
 
@@ -97,6 +123,7 @@ def serve(
     port: int = DEFAULT_PORT,
     out: TextIO = sys.stdout,
     engine_factory: Callable[[Path], Engine] | None = None,
+    options: ServeOptions | None = None,
 ) -> None:
     """Run the server until SIGINT/SIGTERM; blocks. ``engine_factory`` defaults to ``Engine``.
 
@@ -107,7 +134,7 @@ def serve(
     tls = ensure_tls(data_dir)
     sock = _bind(port)
     engine = (engine_factory or Engine)(data_dir.path)
-    workspace = Workspace.open(data_dir, engine)
+    workspace = Workspace.open(data_dir, engine, options)
     info = ServerInfo(
         host=HOST,
         port=sock.getsockname()[1],
