@@ -54,11 +54,25 @@ def sdk_config(config: DatabricksConfig) -> Config:
         ) from error
 
 
+def signed_headers(config: Config) -> dict[str, str]:
+    """Authorization headers from the SDK, fetching or renewing an OAuth token when needed."""
+    try:
+        return config.authenticate()
+    except ValueError as error:  # the SDK's token endpoint errors, e.g. invalid_client
+        fields = "credentials.personal_access_token"
+        if config.auth_type == "oauth-m2m":
+            fields = "credentials.client_id and credentials.client_secret"
+        raise AirbyteTracedException(
+            message=f"The workspace refused the credentials ({error}). Check {fields}.",
+            failure_type=FailureType.config_error,
+        ) from error
+
+
 def sql_credentials_provider(config: Config) -> Callable[[], HeaderFactory]:
     """A `credentials_provider` for databricks-sql-connector backed by the SDK's Config."""
 
     def headers() -> dict[str, str]:
-        signed = config.authenticate()
+        signed = signed_headers(config)
         token = signed.get("Authorization", "").removeprefix("Bearer ").strip()
         if token:
             add_to_secrets(token)  # never printed, even if an error echoes a header

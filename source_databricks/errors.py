@@ -79,6 +79,8 @@ def _statement_failed(error: exc.ServerOperationError) -> AirbyteTracedException
 def _request_failed(error: exc.RequestError, config: DatabricksConfig | None) -> Exception:
     status = error.context.get("http-code")
     cause = error.context.get("original-exception") or error.__cause__
+    if isinstance(cause, AirbyteTracedException):  # raised by our own credentials provider
+        return cause
     where = f" ({config.hostname}:{config.port})" if config else ""
     if status in HTTP_ADVICE:
         advice = HTTP_ADVICE[status].format(credentials=_credential_fields(config))

@@ -13,7 +13,12 @@ from databricks.sdk import WorkspaceClient
 from databricks.sdk.core import Config
 
 from source_databricks import __version__
-from source_databricks.auth import combined_ca_bundle, sdk_config, sql_credentials_provider
+from source_databricks.auth import (
+    combined_ca_bundle,
+    sdk_config,
+    signed_headers,
+    sql_credentials_provider,
+)
 from source_databricks.config import DatabricksConfig
 from source_databricks.errors import translate_sql_errors
 from source_databricks.heartbeat import heartbeat
@@ -72,6 +77,7 @@ def open_warehouse(config: DatabricksConfig, logger: logging.Logger) -> Iterator
     """
     ensure_reachable(config)
     auth = sdk_config(config)
+    signed_headers(auth)  # bad OAuth client credentials fail here, with a message saying so
     if config.warehouse_id and not config.http_path:
         ensure_warehouse_running(WorkspaceClient(config=auth), config.warehouse_id, logger)
     with translate_sql_errors(config), heartbeat("the SQL warehouse to accept a session", logger):
