@@ -18,6 +18,7 @@ from sqlglot import exp
 
 BATCH_VIEW = "arrow_batch"
 ISO_SECONDS = "%Y-%m-%dT%H:%M:%S.%f"
+NULL_TEXT = exp.Literal.string("null")
 
 
 class RecordEncoder:
@@ -74,22 +75,78 @@ class RecordEncoder:
 
 def _json_value(field: pa.Field) -> exp.Expression:
     """JSON text of one column's value; 'null' for NULL and for values JSON cannot hold."""
-    column = exp.column(field.name, quoted=True)
-    kind = field.type
+    value = _json_text(exp.column(field.name, quoted=True), field.type, depth=0)
+    return exp.func("coalesce", value, NULL_TEXT)
+
+
+def _json_text(value: exp.Expression, kind: pa.DataType, depth: int) -> exp.Expression:
+    """JSON text of a value of Arrow type `kind`, NULL when the value is NULL or not finite."""
+    if not _needs_care(kind):
+        return exp.func("to_json", value)
     if pa.types.is_timestamp(kind):
         offset = "+00:00" if kind.tz else ""
-        text = exp.func("strftime", column, exp.Literal.string(ISO_SECONDS))
-        value = exp.func("concat", exp.Literal.string('"'), text, exp.Literal.string(offset + '"'))
-    elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
-        value = exp.func("to_json", exp.func("to_base64", column))
-    elif pa.types.is_floating(kind):
+        text = exp.func("strftime", value, exp.Literal.string(ISO_SECONDS))
+        return exp.func("concat", exp.Literal.string('"'), text, exp.Literal.string(offset + '"'))
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        return exp.func("to_json", exp.func("to_base64", value))
+    if pa.types.is_floating(kind):
         # FLOAT prints its shortest text (1.1, not 1.100000023841858); both skip NaN and ±inf.
         is_float = pa.types.is_float32(kind)
-        text = exp.cast(column, "VARCHAR") if is_float else exp.func("to_json", column)
-        value = exp.If(this=exp.func("isfinite", column), true=text)
-    else:
-        value = exp.func("to_json", column)
-    return exp.func("coalesce", value, exp.Literal.string("null"))
+        text = exp.cast(value, "VARCHAR") if is_float else exp.func("to_json", value)
+        return exp.If(this=exp.func("isfinite", value), true=text)
+    return _nested_text(value, kind, depth)
+
+
+def _nested_text(value: exp.Expression, kind: pa.DataType, depth: int) -> exp.Expression:
+    """Lists, structs and maps whose members need more than to_json, built member by member."""
+    if pa.types.is_struct(kind):
+        parts: list[exp.Expression] = [exp.Literal.string("{")]
+        for index, member in enumerate(kind):
+            key = ("," if index else "") + orjson.dumps(member.name).decode() + ":"
+            extract = exp.func("struct_extract", value, exp.Literal.string(member.name))
+            member_text = _json_text(extract, member.type, depth + 1)
+            parts += [exp.Literal.string(key), exp.func("coalesce", member_text, NULL_TEXT)]
+        body = exp.func("concat", *parts, exp.Literal.string("}"))
+    elif pa.types.is_map(kind):
+        entry = exp.to_identifier(f"entry{depth}")
+        key = exp.func(
+            "to_json", exp.cast(exp.Dot.build([entry, exp.to_identifier("key")]), "VARCHAR")
+        )
+        item = _json_text(
+            exp.Dot.build([entry, exp.to_identifier("value")]), kind.item_type, depth + 1
+        )
+        pair = exp.func(
+            "concat", key, exp.Literal.string(":"), exp.func("coalesce", item, NULL_TEXT)
+        )
+        body = _joined(exp.func("map_entries", value), entry, pair, "{", "}")
+    else:  # list, large list, fixed-size list
+        element = exp.to_identifier(f"element{depth}")
+        item = _json_text(exp.column(element), kind.value_type, depth + 1)
+        body = _joined(value, element, exp.func("coalesce", item, NULL_TEXT), "[", "]")
+    return exp.If(this=value.is_(exp.null()).not_(), true=body)
+
+
+def _joined(
+    items: exp.Expression, name: exp.Identifier, text: exp.Expression, left: str, right: str
+) -> exp.Expression:
+    texts = exp.func("list_transform", items, exp.Lambda(this=text, expressions=[name]))
+    joined = exp.func("array_to_string", texts, exp.Literal.string(","))
+    return exp.func("concat", exp.Literal.string(left), joined, exp.Literal.string(right))
+
+
+def _needs_care(kind: pa.DataType) -> bool:
+    """Whether DuckDB's to_json would print the value differently from the JSON we promise."""
+    if pa.types.is_timestamp(kind) or pa.types.is_floating(kind):
+        return True
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        return True
+    if pa.types.is_struct(kind):
+        return any(_needs_care(member.type) for member in kind)
+    if pa.types.is_map(kind):
+        return _needs_care(kind.item_type)
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return _needs_care(kind.value_type)
+    return False
 
 
 def _unquoted(json_text: str) -> str | None:

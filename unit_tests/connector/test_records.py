@@ -121,3 +121,32 @@ def test_given_a_sliced_batch_then_only_its_rows_are_encoded():
     assert [
         orjson.loads(x)["record"]["data"]["s"] for x in bytes(encoder.encode(batch)).splitlines()
     ] == ["b", "c"]
+
+
+def test_given_nested_values_then_members_follow_the_same_rules_as_columns():
+    members = [("b", pa.binary()), ("f", pa.float64()), ("t", pa.timestamp("us"))]
+    column = pa.array(
+        [{"b": b"\x00", "f": float("nan"), "t": dt.datetime(2024, 1, 1, 0, 0, 0, 7)}, None],
+        pa.struct(members),
+    )
+    assert values(column) == [{"b": "AA==", "f": None, "t": "2024-01-01T00:00:00.000007"}, None]
+
+
+def test_given_lists_of_timestamps_then_each_is_rfc3339():
+    kind = pa.list_(pa.timestamp("us", "UTC"))
+    column = pa.array([[dt.datetime(2024, 1, 1, tzinfo=UTC), None], [], None], kind)
+    assert values(column) == [["2024-01-01T00:00:00.000000+00:00", None], [], None]
+
+
+def test_given_maps_then_json_objects_with_text_keys():
+    column = pa.array([[(1, [1.5, float("inf")])], []], pa.map_(pa.int32(), pa.list_(pa.float64())))
+    assert values(column) == [{"1": [1.5, None]}, {}]
+
+
+def test_given_nested_decimals_then_digits_are_exact():
+    kind = pa.list_(pa.decimal128(38, 18))
+    column = pa.array([["99999999999999999999.999999999999999999"]]).cast(kind)
+    assert (
+        raw_lines(pa.table({"d": column}))[0].count(b"[99999999999999999999.999999999999999999]")
+        == 1
+    )
