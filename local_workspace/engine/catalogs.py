@@ -101,3 +101,6 @@ class Catalogs:
             " (schema_name VARCHAR, table_name VARCHAR, constraint_name VARCHAR,"
             " constraint_type VARCHAR, column_names VARCHAR[])"
         )
+        from local_workspace.engine import versions  # versions builds on this module
+
+        versions.create_metadata_tables(self._con, to_duckdb(catalog))

@@ -24,6 +24,9 @@ class Engine:
         self.connection = duckdb.connect(":memory:")
         self._sessions: set[EngineSession] = set()
         self._lock = threading.Lock()
+        # DuckDB admits concurrent writers only optimistically; commits number table versions,
+        # so writes are serialised (reads stay concurrent).
+        self.write_lock = threading.RLock()
         try:
             self.catalogs = Catalogs(self.connection, self.data_dir / "catalogs")
         except duckdb.IOException as error:

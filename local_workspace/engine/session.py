@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 import threading
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import count
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from local_workspace.engine import catalogs, information_schema, statements
+from local_workspace.engine import catalogs, information_schema, router, statements, time_travel
 from local_workspace.engine.error_map import to_sql_error
 from local_workspace.engine.errors import SqlError
 from local_workspace.engine.parameters import name_positional_markers
@@ -48,6 +50,8 @@ class EngineSession:
         self._live: set[duckdb.DuckDBPyConnection] = set()
         self._names = count()
         self.conf = dict(conf)
+        self.temp_views: dict[str, exp.Expression] = {}
+        self._arrow_views: dict[str, pa.Table] = {}
         self.cursor = engine.connection.cursor()
         self.catalog, self.schema = catalogs.DEFAULT_CATALOG, catalogs.DEFAULT_SCHEMA
         self.time_zone = DEFAULT_TIME_ZONE
@@ -63,11 +67,61 @@ class EngineSession:
             result = empty_result()
             if any(p.name is None for p in parameters):
                 sql = name_positional_markers(sql)
-            for tree in _parse(sql):
-                result = statements.run(self, tree, parameters)
+            for text in router.split(sql):
+                routed = router.route(self, text, parameters)
+                result = routed if routed is not None else self._run_parsed(text, parameters)
             return result
         except Exception as error:
             raise to_sql_error(error) from error
+
+    def _run_parsed(self, text: str, parameters: Sequence[Parameter]) -> StatementResult:
+        result = empty_result()
+        for tree in _parse(text):
+            result = statements.run(self, tree, parameters)
+        return result
+
+    def conf_value(self, key: str) -> str | None:
+        """A session conf value by case-insensitive key."""
+        lowered = key.lower()
+        return next((v for k, v in self.conf.items() if k.lower() == lowered), None)
+
+    # -- temp views (session-scoped, visible to every later statement of the session) --------
+
+    def create_temp_view(
+        self, name: str, body: exp.Expression | pa.Table, replace: bool = False
+    ) -> None:
+        """Define a temp view: a translated DuckDB query, or Arrow data (Python contexts)."""
+        key = name.lower()
+        if key in self.temp_views and not replace:
+            raise SqlError(
+                "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
+                "42P07",
+                f"Cannot create the temporary view `{name}` because it already exists.",
+            )
+        if isinstance(body, pa.Table):
+            body = self._arrow_view(key, body)
+        self.temp_views[key] = body
+
+    def drop_temp_view(self, name: str) -> bool:
+        """Forget a temp view; False if there was none."""
+        return self.temp_views.pop(name.lower(), None) is not None
+
+    def _arrow_view(self, key: str, data: pa.Table) -> exp.Expression:
+        hidden = f"__uc_temp_view_{id(self)}_{key}"
+        self._arrow_views[hidden] = data
+        return exp.select("*").from_(exp.to_identifier(hidden, quoted=True))
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The state cursor inside one write transaction, writes serialised engine-wide."""
+        with self._engine.write_lock:
+            self.cursor.execute("BEGIN TRANSACTION")
+            try:
+                yield self.cursor
+            except BaseException:
+                self.cursor.execute("ROLLBACK")
+                raise
+            self.cursor.execute("COMMIT")
 
     def cancel(self) -> None:
         """Interrupt whatever this session is running (called from another thread)."""
@@ -121,7 +175,33 @@ class EngineSession:
         def register(catalog: str, view: str) -> str:
             return self._register_information_schema(cursor, catalog, view)
 
-        return Context(self.catalog, self.schema, parameters, register)
+        def snapshot(table: exp.Table) -> str | None:
+            name = time_travel.name_of(table, self.catalog, self.schema)
+            return time_travel.snapshot(cursor, name, table.args["version"])
+
+        def changes(table: exp.Table) -> str:
+            args = table.this.expressions
+            if len(args) not in (2, 3) or not isinstance(args[0], exp.Literal):
+                raise SqlError(
+                    "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                    "42605",
+                    "The `table_changes` requires 2 or 3 parameters but the actual number is "
+                    f"{len(args)}.",
+                )
+            name = time_travel.parse_name(args[0].name, self.catalog, self.schema)
+            return time_travel.changes(cursor, name, args[1], args[2] if len(args) > 2 else None)
+
+        for hidden, data in self._arrow_views.items():
+            cursor.register(hidden, data)
+        return Context(
+            self.catalog,
+            self.schema,
+            parameters,
+            register,
+            temp_view=self.temp_views.get,
+            snapshot=snapshot,
+            changes=changes,
+        )
 
     def query_cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor in this session's namespace and time zone, for one lazy result."""

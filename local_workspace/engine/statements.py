@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 from sqlglot import exp
 
-from local_workspace.engine import commands, ddl
+from local_workspace.engine import commands, ddl, table_ddl, versions, writes
 from local_workspace.engine.errors import SqlError
 from local_workspace.engine.result import Parameter, StatementResult
 from local_workspace.engine.results import dml_result, empty_result, lazy_result, table_result
-from local_workspace.engine.translate import to_duckdb_sql
+from local_workspace.engine.translate import to_duckdb_sql, translate
 
 if TYPE_CHECKING:
     from local_workspace.engine.session import EngineSession
@@ -54,10 +54,15 @@ def _run_on_state(session: EngineSession, tree, parameters) -> list[tuple]:
 
 
 def _dml(session: EngineSession, tree, parameters) -> StatementResult:
-    rows = _run_on_state(session, tree, parameters)
-    affected = int(rows[0][0]) if rows else 0
-    inserted = affected if isinstance(tree, exp.Insert) else 0
-    return dml_result(affected, inserted)
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    if not isinstance(target, exp.Table) or not isinstance(target.this, exp.Identifier):
+        rows = _run_on_state(session, tree, parameters)
+        return dml_result(int(rows[0][0]) if rows else 0, 0)
+    _qualify_target(session, target)
+    with session.write_transaction() as cursor:
+        translate(tree, session.context(parameters, cursor))
+        outcome = writes.run(cursor, tree, table_ddl.name_of(target))
+    return dml_result(outcome.affected, outcome.inserted)
 
 
 def _other(session: EngineSession, tree, parameters) -> StatementResult:
@@ -68,28 +73,29 @@ def _other(session: EngineSession, tree, parameters) -> StatementResult:
 def _create(session: EngineSession, tree: exp.Create, parameters) -> StatementResult:
     kind = (tree.args.get("kind") or "").upper()
     if kind == "TABLE":
-        return _create_table(session, tree, parameters)
+        target = _qualify_target(session, tree.find(exp.Table))
+        return table_ddl.create_table(session, tree, target, parameters)
+    if kind == "VIEW":
+        result = table_ddl.create_view(session, tree, parameters)
+        if result is not None:
+            return result
+        _refuse_materialized(tree)
     if kind in ("SCHEMA", "DATABASE"):
         _require_catalog_of(session, tree.this)
     return _other(session, tree, parameters)
 
 
-def _create_table(session: EngineSession, tree: exp.Create, parameters) -> StatementResult:
-    target = _qualify_target(session, tree.find(exp.Table))
-    keys = ddl.pop_key_constraints(tree, target.name.lower())
-    table_comment, column_comments = ddl.pop_comments(tree)
-    cursor = session.cursor
-    sql = to_duckdb_sql(tree, session.context(parameters, cursor))
-    name = ddl.table_name(target)
-    if tree.args.get("exists") and ddl.table_exists(cursor, name):
-        return empty_result()
-    with _transaction(cursor):
-        cursor.execute(sql)
-        for statement in ddl.comment_statements(name, table_comment, column_comments):
-            cursor.execute(statement)
-        ddl.forget_constraints(cursor, name)
-        ddl.record_constraints(cursor, name, keys)
-    return empty_result()
+def _refuse_materialized(tree: exp.Create) -> None:
+    props = tree.args.get("properties")
+    if props is not None and any(
+        isinstance(p, exp.MaterializedProperty) for p in props.expressions
+    ):
+        raise SqlError(
+            "UNSUPPORTED_FEATURE",
+            "0A000",
+            "The local workspace does not run CREATE MATERIALIZED VIEW (it needs a pipeline); "
+            "see the seeded examples in main.table_kinds.",
+        )
 
 
 def _drop(session: EngineSession, tree: exp.Drop, parameters) -> StatementResult:
@@ -97,21 +103,46 @@ def _drop(session: EngineSession, tree: exp.Drop, parameters) -> StatementResult
     if kind not in ("TABLE", "VIEW", "SCHEMA", "DATABASE"):
         return _other(session, tree, parameters)
     targets = tree.args.get("tables") or [tree.this]
+    if kind == "VIEW" and _drop_temp_views(session, tree, targets):
+        return empty_result()
     for target in targets:
         if kind in ("SCHEMA", "DATABASE"):
             _require_catalog_of(session, target)
         else:
             _qualify_target(session, target)
-    cursor = session.cursor
-    sql = to_duckdb_sql(tree, session.context(parameters, cursor))
-    with _transaction(cursor):
+    with session.write_transaction() as cursor:
+        sql = to_duckdb_sql(tree, session.context(parameters, cursor))
         cursor.execute(sql)
         for target in targets:  # translated in place: catalogs are DuckDB aliases now
             if kind in ("SCHEMA", "DATABASE"):
                 ddl.forget_schema_constraints(cursor, target.catalog, target.db)
+                versions.forget_schema(cursor, target.catalog, target.db)
             else:
                 ddl.forget_constraints(cursor, ddl.table_name(target))
+                versions.forget(cursor, table_ddl.name_of(target))
     return empty_result()
+
+
+def _drop_temp_views(session: EngineSession, tree: exp.Drop, targets) -> bool:
+    """DROP VIEW of unqualified temp view names (True if handled)."""
+    names = [t.name for t in targets if not t.args.get("db")]
+    if len(names) != len(targets) or not all(n.lower() in session.temp_views for n in names):
+        return False
+    for name in names:
+        session.drop_temp_view(name)
+    return True
+
+
+def _alter(session: EngineSession, tree: exp.Alter, parameters) -> StatementResult:
+    if (tree.args.get("kind") or "").upper() != "TABLE":
+        return _other(session, tree, parameters)
+    target = _qualify_target(session, tree.this)
+    return table_ddl.alter_table(session, tree, target, parameters)
+
+
+def _truncate(session: EngineSession, tree: exp.TruncateTable, parameters) -> StatementResult:
+    targets = [_qualify_target(session, t) for t in tree.expressions]
+    return table_ddl.truncate(session, tree, targets, parameters)
 
 
 def _qualify_target(session: EngineSession, table: exp.Table) -> exp.Table:
@@ -126,17 +157,6 @@ def _qualify_target(session: EngineSession, table: exp.Table) -> exp.Table:
 def _require_catalog_of(session: EngineSession, schema: exp.Table) -> None:
     """CREATE/DROP SCHEMA [cat.]s: Databricks' error for a missing catalog, not DuckDB's."""
     session.catalogs.require(schema.catalog or session.catalog)
-
-
-class _transaction:
-    def __init__(self, cursor) -> None:
-        self._cursor = cursor
-
-    def __enter__(self) -> None:
-        self._cursor.execute("BEGIN TRANSACTION")
-
-    def __exit__(self, kind, error, traceback) -> None:
-        self._cursor.execute("COMMIT" if error is None else "ROLLBACK")
 
 
 def _use(session: EngineSession, tree: exp.Use, parameters) -> StatementResult:
@@ -184,6 +204,8 @@ _HANDLERS: list[tuple[type, Handler]] = [
     (exp.Insert | exp.Update | exp.Delete | exp.Merge, _dml),
     (exp.Create, _create),
     (exp.Drop, _drop),
+    (exp.Alter, _alter),
+    (exp.TruncateTable, _truncate),
     (exp.Use, _use),
     (exp.Set, _set),
     (exp.Command, _command),

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import sqlglot
 from sqlglot import exp
 
 from local_workspace.engine import catalogs
+from local_workspace.engine.errors import SqlError
 from local_workspace.engine.parameters import bind_parameters
 from local_workspace.engine.result import Parameter
 
@@ -30,6 +32,12 @@ class Context:
     schema: str
     parameters: Sequence[Parameter] = ()
     information_schema: Callable[[str, str], str] | None = None
+    # Session-bound resolvers (None in pure translation tests):
+    # temp_view(name) -> the view's translated body; snapshot(table) -> DuckDB SQL of a
+    # ``VERSION/TIMESTAMP AS OF`` read, None for the live table; changes(call) -> table_changes.
+    temp_view: Callable[[str], exp.Expression | None] | None = None
+    snapshot: Callable[[exp.Table], str | None] | None = None
+    changes: Callable[[exp.Table], str] | None = None
 
 
 Rule = Callable[[exp.Expression, Context], exp.Expression]
@@ -122,4 +130,101 @@ def _named_literal(node: exp.Expression, value: str, column: str) -> exp.Express
     return literal
 
 
-RULES: list[Rule] = [_bind, _information_schema, _range_function, _map_catalogs, _current_namespace]
+def _identifier(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``IDENTIFIER('c.s.t')`` / ``IDENTIFIER(:name)`` -> the table or column it names."""
+    for node in list(tree.find_all(exp.Anonymous)):
+        if node.name.upper() != "IDENTIFIER" or len(node.expressions) != 1:
+            continue
+        text = node.expressions[0]
+        if not isinstance(text, exp.Literal) or not text.is_string:
+            raise SqlError(
+                "NOT_A_CONSTANT_STRING.NOT_CONSTANT",
+                "42601",
+                "The expression used for the routine or clause IDENTIFIER must be a constant "
+                "STRING which is NOT NULL.",
+            )
+        if isinstance(node.parent, exp.Table) and node.arg_key == "this":
+            table = exp.to_table(text.name, dialect="databricks")
+            for part in ("this", "db", "catalog"):
+                node.parent.set(part, table.args.get(part))
+        else:
+            node.replace(exp.column(*reversed(text.name.split(".")), quoted=True))
+    return tree
+
+
+def _cte_names(tree: exp.Expression) -> set[str]:
+    return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+
+
+def _temp_views(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Unqualified names of the session's temp views -> the views' bodies (CTEs win)."""
+    if ctx.temp_view is None:
+        return tree
+    shadowed = _cte_names(tree)
+    for table in list(tree.find_all(exp.Table)):
+        if table.args.get("db") or not isinstance(table.this, exp.Identifier):
+            continue
+        if table.name.lower() in shadowed or table.args.get("version") is not None:
+            continue
+        body = ctx.temp_view(table.name.lower())
+        if body is not None:
+            table.replace(_subquery(body, table))
+    return tree
+
+
+def _subquery(body: exp.Expression, table: exp.Table) -> exp.Subquery:
+    alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier(table.name))
+    return exp.Subquery(this=body.copy(), alias=alias)
+
+
+def _time_travel(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``t VERSION AS OF n`` / ``TIMESTAMP AS OF ts`` -> the table as of that version."""
+    for table in list(tree.find_all(exp.Table)):
+        if table.args.get("version") is None or ctx.snapshot is None:
+            continue
+        sql = ctx.snapshot(table)
+        table.set("version", None)
+        if sql is not None:
+            table.replace(_subquery(sqlglot.parse_one(sql, read="duckdb"), table))
+    return tree
+
+
+def _table_changes(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``table_changes('t', start[, end])`` -> rows of the table's change log."""
+    for table in list(tree.find_all(exp.Table)):
+        func = table.this
+        if not isinstance(func, exp.Func) or func.name.lower() != "table_changes":
+            continue
+        if ctx.changes is None:
+            continue
+        body = sqlglot.parse_one(ctx.changes(table), read="duckdb")
+        alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier("table_changes"))
+        table.replace(exp.Subquery(this=body, alias=alias))
+    return tree
+
+
+def _set_targets(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """``UPDATE ... SET t.a = 1`` and MERGE ``SET t.a = ...``: DuckDB wants bare column names."""
+    updates = [tree] if isinstance(tree, exp.Update) else list(tree.find_all(exp.Update))
+    for update in updates:
+        for assignment in update.expressions:
+            target = assignment.this if isinstance(assignment, exp.EQ) else None
+            if isinstance(target, exp.Column) and target.table:
+                target.set("table", None)
+                target.set("db", None)
+                target.set("catalog", None)
+    return tree
+
+
+RULES: list[Rule] = [
+    _bind,
+    _identifier,
+    _information_schema,
+    _range_function,
+    _map_catalogs,
+    _current_namespace,
+    _temp_views,
+    _time_travel,
+    _table_changes,
+    _set_targets,
+]
