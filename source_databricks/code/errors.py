@@ -18,7 +18,13 @@ from databricks.sdk.errors import (
     Unauthenticated,
 )
 
-TRANSIENT = (TemporarilyUnavailable, TooManyRequests, TimeoutError)
+TRANSIENT = (
+    TemporarilyUnavailable,
+    TooManyRequests,
+    TimeoutError,
+    requests.ConnectionError,
+    requests.Timeout,
+)
 
 
 def config_error(message: str) -> AirbyteTracedException:
@@ -64,7 +70,7 @@ def _other(action: str, error: Exception) -> Exception | None:
             f"The workspace's TLS certificate could not be verified while trying to {action}. "
             "If it is signed by a private CA, set ca_bundle_path to that CA's PEM file."
         )
-    if isinstance(error, TRANSIENT | requests.ConnectionError | requests.Timeout):
+    if isinstance(error, TRANSIENT):
         return AirbyteTracedException(
             message=f"The workspace did not answer while trying to {action}: "
             f"{_first_line(error)}. Check host and try again.",

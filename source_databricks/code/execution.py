@@ -99,13 +99,14 @@ class ExecutionSession:
             except KeyboardInterrupt:
                 self._cancel(command_id, "the connector is stopping")
                 raise
-            if status is None:
-                self._cancel(command_id, f"it ran past its timeout of {timeout_seconds:g} s")
-        return CommandOutcome(_status(status, results), results, command_id, started_at, _now())
+        outcome = _status(status, results)
+        if status is None:
+            why = f"it ran past its timeout of {timeout_seconds:g} s"
+            status, results = self._cancel(command_id, why)
+            outcome = "finished" if _status(status, results) == "finished" else "timed_out"
+        return CommandOutcome(outcome, results, command_id, started_at, _now())
 
-    def _wait(
-        self, command_id: str, deadline: float
-    ) -> tuple[CommandStatus | None, Results | None]:
+    def _wait(self, command_id: str, deadline: float) -> Ending:
         """(final status, results), or (None, None) once the deadline passed."""
         delay = FIRST_POLL_SECONDS
         while True:

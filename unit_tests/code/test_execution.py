@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import logging
+import os
+import signal
+
+import pytest
+import requests_mock
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_databricks.code.execution import ExecutionSession, Interrupted, sigterm_interrupts
+from unit_tests.code.sdk_mock import api, mocked_client
+
+CREATE = api("/api/1.2/contexts/create")
+CONTEXT_STATUS = api("/api/1.2/contexts/status")
+DESTROY = api("/api/1.2/contexts/destroy")
+EXECUTE = api("/api/1.2/commands/execute")
+STATUS = api("/api/1.2/commands/status")
+CANCEL = api("/api/1.2/commands/cancel")
+RUNNING = {"json": {"id": "cmd1", "status": "Running"}}
+LOGGER = logging.getLogger("test")
+
+
+@pytest.fixture
+def mock():
+    with requests_mock.Mocker() as mocker:
+        mocker.post(CREATE, json={"id": "ctx1"})
+        mocker.get(CONTEXT_STATUS, [{"json": {"id": "ctx1", "status": "Pending"}},
+                                    {"json": {"id": "ctx1", "status": "Running"}}])  # fmt: skip
+        mocker.post(DESTROY, json={})
+        mocker.post(EXECUTE, json={"id": "cmd1"})
+        mocker.post(CANCEL, json={})
+        yield mocker
+
+
+def session(mock, sleep=lambda seconds: None) -> ExecutionSession:
+    clock = iter(range(10_000))
+    return ExecutionSession(
+        mocked_client(mock), "c1", LOGGER, sleep=sleep, clock=lambda: float(next(clock))
+    )
+
+
+def calls(mock, path: str) -> list[dict]:
+    return [r.json() for r in mock.request_history if r.path == path and r.method == "POST"]
+
+
+def test_a_command_runs_until_finished_and_the_context_is_destroyed(mock) -> None:
+    finished = {"id": "cmd1", "status": "Finished",
+                "results": {"resultType": "text", "data": "hi\n"}}  # fmt: skip
+    mock.get(STATUS, [RUNNING, RUNNING, {"json": finished}])
+    with session(mock) as s:
+        outcome = s.run("sql", "SELECT 1", 60)
+    assert (outcome.status, outcome.results.data, s.context_id) == ("finished", "hi\n", "ctx1")
+    assert calls(mock, "/api/1.2/commands/execute") == [
+        {"clusterId": "c1", "contextId": "ctx1", "command": "SELECT 1", "language": "sql"}
+    ]
+    assert calls(mock, "/api/1.2/contexts/destroy") == [{"clusterId": "c1", "contextId": "ctx1"}]
+
+
+def test_user_errors_are_error_outcomes(mock) -> None:
+    error = {"id": "cmd1", "status": "Finished",
+             "results": {"resultType": "error", "summary": "NameError", "cause": "tb"}}  # fmt: skip
+    mock.get(STATUS, json=error)
+    with session(mock) as s:
+        assert s.run("python", "x", 60).status == "error"
+
+
+def test_past_its_timeout_a_command_is_cancelled(mock) -> None:
+    mock.get(STATUS, [RUNNING] * 5 + [{"json": {"id": "cmd1", "status": "Cancelled"}}])
+    with session(mock) as s:
+        outcome = s.run("python", "while True: pass", 3)
+    assert outcome.status == "timed_out"
+    assert calls(mock, "/api/1.2/commands/cancel") == [
+        {"clusterId": "c1", "contextId": "ctx1", "commandId": "cmd1"}
+    ]
+
+
+def test_a_command_that_finishes_while_being_cancelled_counts_as_finished(mock) -> None:
+    done = {"id": "cmd1", "status": "Finished", "results": {"resultType": "text", "data": ""}}
+    mock.get(STATUS, [RUNNING] * 3 + [{"json": done}])
+    with session(mock) as s:
+        assert s.run("python", "slow()", 1).status == "finished"
+
+
+def test_a_command_cancelled_by_someone_else_is_cancelled(mock) -> None:
+    mock.get(STATUS, json={"id": "cmd1", "status": "Cancelled"})
+    with session(mock) as s:
+        assert s.run("python", "x", 60).status == "cancelled"
+
+
+def test_sigterm_cancels_the_running_command_and_destroys_the_context(mock) -> None:
+    mock.get(STATUS, [RUNNING, RUNNING, {"json": {"id": "cmd1", "status": "Cancelled"}}])
+    sent = []
+
+    def terminate_once(seconds: float) -> None:
+        if not sent and calls(mock, "/api/1.2/commands/execute"):
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Interrupted), sigterm_interrupts(), session(mock, terminate_once) as s:
+        s.run("python", "while True: pass", 60)
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert len(calls(mock, "/api/1.2/commands/cancel")) == 1
+    assert len(calls(mock, "/api/1.2/contexts/destroy")) == 1
+
+
+def test_a_context_in_error_is_a_clear_error_and_destroy_failures_do_not_mask_it(mock) -> None:
+    mock.get(CONTEXT_STATUS, json={"id": "ctx1", "status": "Error"})
+    mock.post(DESTROY, status_code=500, json={"error_code": "INTERNAL_ERROR", "message": "x"})
+    with pytest.raises(AirbyteTracedException, match="did not start"), session(mock):
+        pass
+
+
+def test_an_unsupported_language_is_a_system_error_from_the_cluster(mock) -> None:
+    body = {"error_code": "INVALID_PARAMETER_VALUE", "message": "bad language"}
+    mock.post(EXECUTE, status_code=400, json=body)
+    with pytest.raises(AirbyteTracedException, match="bad language"), session(mock) as s:
+        s.run("python", "x", 60)
+    assert len(calls(mock, "/api/1.2/contexts/destroy")) == 1
