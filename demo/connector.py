@@ -26,8 +26,8 @@ def connector_config(
         "credentials": {"auth_type": "personal_access_token", "personal_access_token": token},
         "http_path": server.http_path,
         "ca_bundle_path": str(ca_bundle),
-        "catalog": catalog,
-        "schemas": list(schemas),
+        "catalogs": [catalog],
+        "include_schemas": list(schemas),
     }
 
 

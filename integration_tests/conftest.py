@@ -37,7 +37,7 @@ def config_for(workspace: RunningWorkspace, **overrides: Any) -> dict[str, Any]:
         },
         "http_path": workspace.http_path,
         "ca_bundle_path": str(workspace.ca_file),
-        "catalog": "main",
-        "schemas": ["demo"],
+        "catalogs": ["main"],
+        "include_schemas": ["demo"],
     }
     return {**config, **overrides}

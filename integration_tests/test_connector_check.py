@@ -27,9 +27,14 @@ def test_spec_declares_the_connection_fields_and_hides_the_token():
     assert run.returncode == 0
     (spec,) = [m["spec"] for m in run.of_type("SPEC")]
     properties = spec["connectionSpecification"]["properties"]
-    assert {"host", "credentials", "http_path", "catalog", "schemas", "ca_bundle_path"} <= set(
-        properties
-    )
+    assert {
+        "host",
+        "credentials",
+        "http_path",
+        "catalogs",
+        "include_schemas",
+        "ca_bundle_path",
+    } <= set(properties)
     pat = properties["credentials"]["oneOf"][0]["properties"]["personal_access_token"]
     assert pat["airbyte_secret"] is True
 
@@ -71,7 +76,10 @@ def test_check_without_the_ca_bundle_advises_ca_bundle_path(demo_workspace):
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
-    [({"catalog": "no_such_catalog"}, "catalog"), ({"schemas": ["demo", "nope"]}, "schemas")],
+    [
+        ({"catalogs": ["no_such_catalog"]}, "catalogs"),
+        ({"include_schemas": ["demo", "nope"]}, "include_schemas"),
+    ],
 )
 def test_check_with_a_missing_catalog_or_schema_names_the_field(
     demo_workspace, overrides: dict[str, Any], field: str

@@ -43,7 +43,7 @@ def tables(demo_workspace) -> Tables:
 
 @pytest.fixture(scope="module")
 def config(connector_config) -> dict:
-    return {**connector_config, "schemas": [SCHEMA], "checkpoint_interval": 1}
+    return {**connector_config, "include_schemas": [SCHEMA], "checkpoint_interval": 1}
 
 
 def discover(config: dict, name: str) -> dict:

@@ -17,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 
+from source_databricks.tables.scope import Scope
+
 
 class PersonalAccessToken(BaseModel):
     auth_type: Literal["personal_access_token"] = "personal_access_token"
@@ -40,8 +42,11 @@ class DatabricksConfig(BaseModel):
     credentials: PersonalAccessToken | OAuthM2M = Field(discriminator="auth_type")
     http_path: str | None = None
     warehouse_id: str | None = None
-    catalog: str = "main"
-    schemas: tuple[str, ...] = ()
+    catalogs: tuple[str, ...] = ()
+    include_schemas: tuple[str, ...] = ()
+    exclude_schemas: tuple[str, ...] = ()
+    include_tables: tuple[str, ...] = ()
+    exclude_tables: tuple[str, ...] = ()
     ca_bundle_path: str | None = None
     checkpoint_interval: int = Field(default=100_000, ge=1)
     query_tag: str | None = Field(default=None, max_length=128)
@@ -72,6 +77,17 @@ class DatabricksConfig(BaseModel):
         """The https URL the REST clients use, port included when it is not 443."""
         suffix = "" if self.port == 443 else f":{self.port}"
         return f"https://{self.hostname}{suffix}"
+
+    @property
+    def scope(self) -> Scope:
+        """The catalogs, schemas and tables this connection replicates."""
+        return Scope(
+            catalogs=self.catalogs,
+            include_schemas=self.include_schemas,
+            exclude_schemas=self.exclude_schemas,
+            include_tables=self.include_tables,
+            exclude_tables=self.exclude_tables,
+        )
 
     @property
     def warehouse_http_path(self) -> str:

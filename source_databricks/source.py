@@ -33,14 +33,14 @@ class SourceDatabricks(Source):
         with open_warehouse(settings, logger) as warehouse:
             warehouse.query("SELECT 1")
             _check_scope(warehouse, settings)
-        logger.info(f"Connected to {settings.hostname}; catalog {settings.catalog} is readable")
+        logger.info(f"Connected to {settings.hostname}; the configured catalogs are readable")
         return AirbyteConnectionStatus(status=Status.SUCCEEDED)
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
         settings = parse_config(config)
         with open_warehouse(settings, logger) as warehouse:
-            tables = discover_tables(warehouse, settings)
-        logger.info(f"Discovered {len(tables)} tables and views in catalog {settings.catalog}")
+            tables = discover_tables(warehouse, settings.scope, logger)
+        logger.info(f"Discovered {len(tables)} tables and views")
         return AirbyteCatalog(streams=[TableStream(t).as_airbyte_stream() for t in tables])
 
     def read(
@@ -54,20 +54,24 @@ class SourceDatabricks(Source):
 
 
 def _check_scope(warehouse: Warehouse, config: DatabricksConfig) -> None:
-    """The catalog exists and holds every configured schema; otherwise name the field to fix."""
-    view = sql.information_schema(config.catalog, "schemata")
-    query = exp.select("schema_name").from_(view).sql(sql.DIALECT)
-    try:
-        found = {row[0] for row in warehouse.query(query)}
-    except AirbyteTracedException as error:
-        raise AirbyteTracedException(
-            message=f"Catalog '{config.catalog}' cannot be read: {error.message} Check catalog.",
-            failure_type=FailureType.config_error,
-        ) from error
-    missing = [schema for schema in config.schemas if schema not in found]
+    """Every configured catalog exists, and so does every schema named without a pattern."""
+    view = sql.information_schema("system", "schemata")
+    query = exp.select("catalog_name", "schema_name").from_(view).sql(sql.DIALECT)
+    found = warehouse.query(query)
+    catalogs = {catalog for catalog, _ in found}
+    missing = [c for c in config.catalogs if c not in catalogs]
     if missing:
-        raise AirbyteTracedException(
-            message=f"Catalog '{config.catalog}' has no schema {', '.join(missing)}. "
-            "Check schemas.",
-            failure_type=FailureType.config_error,
-        )
+        raise _scope_error(f"No catalog named {', '.join(missing)} is readable", "catalogs")
+    schemas = {
+        schema for catalog, schema in found if not config.catalogs or catalog in config.catalogs
+    }
+    missing = [s for s in config.scope.exact_schemas() if s not in schemas]
+    if missing:
+        raise _scope_error(f"No schema named {', '.join(missing)} is readable", "include_schemas")
+
+
+def _scope_error(problem: str, field: str) -> AirbyteTracedException:
+    return AirbyteTracedException(
+        message=f"{problem} with these credentials. Check {field}.",
+        failure_type=FailureType.config_error,
+    )

@@ -41,7 +41,7 @@ def read_catalog(
     saved = _stream_states(states)
     failed: list[str] = []
     with open_warehouse(config, logger) as warehouse:
-        tables = discover_tables(warehouse, config)
+        tables = discover_tables(warehouse, config.scope, logger)
         streams = {
             (t.namespace, t.name): TableStream(t, config.checkpoint_interval) for t in tables
         }

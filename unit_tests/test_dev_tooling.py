@@ -214,8 +214,8 @@ def test_the_demo_config_has_the_connectors_shape() -> None:
         "credentials": {"auth_type": "personal_access_token", "personal_access_token": "tok"},
         "http_path": "/sql/1.0/warehouses/abc",
         "ca_bundle_path": "/d/tls/ca.pem",
-        "catalog": "main",
-        "schemas": ["demo"],
+        "catalogs": ["main"],
+        "include_schemas": ["demo"],
     }
 
 

@@ -1,16 +1,24 @@
-"""Discovery: every table and view in scope, from information_schema in one pass per view."""
+"""Discovery: every table and view in scope, from information_schema in one pass per view.
+
+`system.information_schema` lists the tables of every catalog the credentials may read, so three
+queries (tables, columns, primary keys) cover the whole workspace however many tables it holds.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from source_databricks.config import DatabricksConfig
 from source_databricks.tables import sql
+from source_databricks.tables.scope import Scope
+from source_databricks.tables.types import parse_type
 from source_databricks.tables.warehouse import Warehouse
+
+TableKey = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -31,69 +39,86 @@ class TableInfo:
 
     @property
     def namespace(self) -> str:
-        """The stream namespace: `catalog.schema`, unquoted (names may hold dots)."""
+        """The stream namespace: `catalog.schema` (Unity Catalog names hold no dots)."""
         return f"{self.catalog}.{self.schema}"
 
 
-def discover_tables(warehouse: Warehouse, config: DatabricksConfig) -> list[TableInfo]:
-    """All tables of the configured catalog and schemas, with columns and primary keys."""
-    columns = _grouped(_column_rows(warehouse, config))
-    keys = _grouped(_key_rows(warehouse, config))
+def discover_tables(warehouse: Warehouse, scope: Scope, logger: logging.Logger) -> list[TableInfo]:
+    """All tables and views in scope, with columns and primary keys, sorted by name."""
+    columns = _grouped(_column_rows(warehouse, scope))
+    keys = _grouped(_key_rows(warehouse, scope))
     tables = []
-    for schema, name, table_type in _table_rows(warehouse, config):
-        table_columns = tuple(columns.get((schema, name), ()))
-        if table_columns:
-            pk = tuple(keys.get((schema, name), ()))
-            tables.append(TableInfo(config.catalog, schema, name, table_type, table_columns, pk))
-    return sorted(tables, key=lambda t: (t.schema, t.name))
+    for catalog, schema, name, table_type in _table_rows(warehouse, scope):
+        table = TableInfo(catalog, schema, name, table_type)
+        if scope.has_table(schema, name) and _readable(table, columns, logger):
+            key = (catalog, schema, name)
+            table_columns, pk = tuple(columns[key]), tuple(keys.get(key, ()))
+            tables.append(TableInfo(catalog, schema, name, table_type, table_columns, pk))
+    return sorted(tables, key=lambda t: (t.catalog, t.schema, t.name))
 
 
-def _table_rows(warehouse: Warehouse, config: DatabricksConfig) -> list[tuple[str, str, str]]:
-    view = sql.information_schema(config.catalog, "tables")
-    query = exp.select("table_schema", "table_name", "table_type").from_(view)
-    return _run(warehouse, query.where(_in_scope(config)), config)
+def _readable(table: TableInfo, columns: dict, logger: logging.Logger) -> bool:
+    """Tables without visible columns, or with a type we cannot parse, are skipped, said aloud."""
+    table_columns = columns.get((table.catalog, table.schema, table.name))
+    label = f"{table.namespace}.{table.name}"
+    if not table_columns:
+        logger.warning(f"Skipping {label}: no columns are visible to these credentials")
+        return False
+    for column in table_columns:
+        try:
+            parse_type(column.full_data_type)
+        except Exception as error:  # a type newer than this connector knows
+            logger.warning(
+                f"Skipping {label}: column {column.name} has type "
+                f"{column.full_data_type!r}, which this connector cannot map ({error})"
+            )
+            return False
+    return True
 
 
-def _column_rows(warehouse: Warehouse, config: DatabricksConfig) -> Iterator[tuple]:
-    view = sql.information_schema(config.catalog, "columns")
-    query = (
-        exp.select("table_schema", "table_name", "column_name", "full_data_type", "is_nullable")
-        .from_(view)
-        .where(_in_scope(config))
-        .order_by("table_schema", "table_name", "ordinal_position")
-    )
-    for schema, table, name, full_type, nullable in _run(warehouse, query, config):
-        yield (schema, table), Column(name, full_type, nullable != "NO")
+def _table_rows(warehouse: Warehouse, scope: Scope) -> list[tuple]:
+    query = exp.select("table_catalog", "table_schema", "table_name", "table_type")
+    return _run(warehouse, query.from_(_view("tables")), scope)
 
 
-def _key_rows(warehouse: Warehouse, config: DatabricksConfig) -> Iterator[tuple]:
-    constraints = sql.information_schema(config.catalog, "table_constraints").as_("tc")
-    usage = sql.information_schema(config.catalog, "key_column_usage").as_("kcu")
+def _column_rows(warehouse: Warehouse, scope: Scope) -> Iterator[tuple]:
+    names = ("column_name", "full_data_type", "is_nullable")
+    query = exp.select("table_catalog", "table_schema", "table_name", *names)
+    query = query.from_(_view("columns")).order_by("ordinal_position")
+    for catalog, schema, table, name, full_type, nullable in _run(warehouse, query, scope):
+        yield (catalog, schema, table), Column(name, full_type, nullable != "NO")
+
+
+def _key_rows(warehouse: Warehouse, scope: Scope) -> Iterator[tuple]:
     same = " AND ".join(
         f"tc.{c} = kcu.{c}" for c in ("constraint_catalog", "constraint_schema", "constraint_name")
     )
     query = (
-        exp.select("kcu.table_schema", "kcu.table_name", "kcu.column_name")
-        .from_(constraints)
-        .join(usage, on=same)
+        exp.select("kcu.table_catalog", "kcu.table_schema", "kcu.table_name", "kcu.column_name")
+        .from_(_view("table_constraints").as_("tc"))
+        .join(_view("key_column_usage").as_("kcu"), on=same)
         .where(exp.column("constraint_type", "tc").eq(exp.Literal.string("PRIMARY KEY")))
-        .where(_in_scope(config, "tc"))
-        .order_by("kcu.table_schema", "kcu.table_name", "kcu.ordinal_position")
+        .order_by("kcu.ordinal_position")
     )
-    for schema, table, column in _run(warehouse, query, config):
-        yield (schema, table), column
+    for catalog, schema, table, column in _run(warehouse, query, scope, table="tc"):
+        yield (catalog, schema, table), column
 
 
-def _in_scope(config: DatabricksConfig, table: str | None = None) -> exp.Expression:
-    return sql.in_placeholders(exp.column("table_schema", table), len(config.schemas))
+def _view(name: str) -> exp.Table:
+    return sql.information_schema("system", name)
 
 
-def _run(warehouse: Warehouse, query: exp.Select, config: DatabricksConfig) -> list[tuple]:
-    return warehouse.query(query.sql(sql.DIALECT), config.schemas)
+def _run(warehouse: Warehouse, query: exp.Select, scope: Scope, table: str | None = None) -> list:
+    catalog_column = "constraint_catalog" if table == "tc" else "table_catalog"
+    schema_column = "constraint_schema" if table == "tc" else "table_schema"
+    condition, parameters = scope.where(
+        exp.column(catalog_column, table), exp.column(schema_column, table)
+    )
+    return warehouse.query(query.where(condition).sql(sql.DIALECT), parameters)
 
 
-def _grouped(pairs: Iterable[tuple]) -> dict[tuple[str, str], list]:
-    groups: dict[tuple[str, str], list] = defaultdict(list)
+def _grouped(pairs: Iterable[tuple]) -> dict[TableKey, list]:
+    groups: dict[TableKey, list] = defaultdict(list)
     for key, value in pairs:
         groups[key].append(value)
     return groups

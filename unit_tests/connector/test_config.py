@@ -45,10 +45,10 @@ def test_given_host_forms_then_hostname_port_and_url(host, hostname, port, url):
     assert (parsed.hostname, parsed.port, parsed.workspace_url) == (hostname, port, url)
 
 
-def test_given_defaults_then_catalog_main_and_every_schema():
-    parsed = parse_config(config())
-    assert parsed.catalog == "main"
-    assert parsed.schemas == ()
+def test_given_defaults_then_every_catalog_schema_and_table_is_in_scope():
+    scope = parse_config(config()).scope
+    assert scope.catalogs == ()
+    assert scope.has_table("any_schema", "any_table")
 
 
 def test_given_missing_token_then_config_error_naming_the_field():
