@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,13 +84,15 @@ def running_workspace(
     port: int = 0,
     env: Mapping[str, str] | None = None,
     start_timeout: float = START_TIMEOUT_SECONDS,
+    args: Sequence[str] = (),
 ) -> Iterator[RunningWorkspace]:
     """Start ``serve --port port --data-dir data_dir``, wait for server.json, stop on exit.
 
     ``env`` entries are added to (not replacing) this process's environment, e.g.
-    ``{"LOCAL_WORKSPACE_TOKEN": ...}``.
+    ``{"LOCAL_WORKSPACE_TOKEN": ...}``; ``args`` are more ``serve`` options, e.g.
+    ``["--fault", "unavailable@ExecuteStatement"]``.
     """
-    workspace = _start(DataDir(data_dir).ensure(), port, env, start_timeout)
+    workspace = _start(DataDir(data_dir).ensure(), port, env, start_timeout, args)
     try:
         yield workspace
     finally:
@@ -98,10 +100,14 @@ def running_workspace(
 
 
 def _start(
-    data_dir: DataDir, port: int, env: Mapping[str, str] | None, timeout: float
+    data_dir: DataDir,
+    port: int,
+    env: Mapping[str, str] | None,
+    timeout: float,
+    args: Sequence[str] = (),
 ) -> RunningWorkspace:
     command = [sys.executable, "-m", "local_workspace", "serve", "--port", str(port)]
-    command += ["--data-dir", str(data_dir.path)]
+    command += ["--data-dir", str(data_dir.path), *args]
     with (
         open(data_dir.path / "server-stdout.log", "wb") as out,
         open(data_dir.path / "server-stderr.log", "wb") as err,

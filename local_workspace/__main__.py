@@ -1,6 +1,10 @@
 """``python -m local_workspace``: run the local Databricks workspace, seed it, find its CA.
 
 serve [--port N] [--data-dir D]   run the HTTPS server (port 0 picks a free port)
+      [--warehouse-start-seconds S] [--fault SPEC]...
+      [--session-idle-seconds S] [--operation-idle-seconds S]
+                                  SQL warehouse start time, faults to inject (faults.py),
+                                  when abandoned sessions / finished operations expire
 seed-demo [--data-dir D]          create the demo catalog and tables
 ca-bundle [--data-dir D]          print the CA certificate's path (clients trust it)
 """
@@ -25,11 +29,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(data_dir: DataDir, args: argparse.Namespace) -> int | None:
+    from local_workspace.serve_options import ServeOptions
     from local_workspace.server import StartupError, serve
+    from local_workspace.sql.sessions import IdleLimits
 
     _configure_logging()
+    idle = IdleLimits(args.session_idle_seconds, args.operation_idle_seconds)
+    options = ServeOptions(args.warehouse_start_seconds, tuple(args.fault), idle)
     try:
-        serve(data_dir, port=args.port)
+        serve(data_dir, port=args.port, options=options)
     except StartupError as error:
         print(f"local workspace: {error}", file=sys.stderr)
         return 1
@@ -60,9 +68,49 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help="HTTPS port (0: any free port)"
     )
+    _serve_behaviour_arguments(serve)
     _command(commands, "seed-demo", _seed_demo, "create the demo data")
     _command(commands, "ca-bundle", _ca_bundle, "print the path of the CA certificate")
     return parser
+
+
+def _serve_behaviour_arguments(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
+        "--warehouse-start-seconds",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="how long the SQL warehouse stays STARTING after a start (default 0)",
+    )
+    for name, default, what in (
+        ("session", 3600.0, "a session"),
+        ("operation", 900.0, "a finished statement's result"),
+    ):
+        serve.add_argument(
+            f"--{name}-idle-seconds",
+            type=float,
+            default=default,
+            metavar="S",
+            help=f"drop {what} unused for S seconds (default {default:.0f})",
+        )
+    serve.add_argument(
+        "--fault",
+        type=_fault,
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="arm a fault, e.g. 'unavailable@ExecuteStatement,count=2,retry_after=1' or a JSON "
+        "object; repeatable (see local_workspace/faults.py; also POST /local/faults)",
+    )
+
+
+def _fault(spec: str):
+    from local_workspace.faults import FaultSpecError, parse_fault
+
+    try:
+        return parse_fault(spec)
+    except FaultSpecError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _command(commands, name: str, run, help_text: str) -> argparse.ArgumentParser:

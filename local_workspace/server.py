@@ -83,7 +83,7 @@ class Workspace:
             tokens=TokenStore(data_dir.ensure_token()),
             warehouse_id=warehouse.id,
             workspace_id=data_dir.workspace_id(),
-            sql=ThriftHandler(engine, warehouse, faults),
+            sql=ThriftHandler(engine, warehouse, faults, options.idle),
             compute=Compute.create(data_dir.path, engine.open_session),
             faults=faults,
         )

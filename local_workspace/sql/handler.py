@@ -13,11 +13,13 @@ import logging
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 
 from local_workspace.engine import Engine
+from local_workspace.faults import Faults
 from local_workspace.sql.arrow_encoding import ResultEncoding
 from local_workspace.sql.operation import Operation
 from local_workspace.sql.parameters import engine_parameters
-from local_workspace.sql.sessions import PROTOCOL_VERSION, SessionRegistry
+from local_workspace.sql.sessions import PROTOCOL_VERSION, IdleLimits, SessionRegistry
 from local_workspace.sql.status import ThriftError, ok, status_of
+from local_workspace.sql.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ def _guarded(method):
     @functools.wraps(method)
     def wrapper(self, req):
         try:
+            self._inject_faults(method.__name__, req)
             return method(self, req)
         except ThriftError as error:
             return error_reply(method.__name__, status_of(error))
@@ -69,13 +72,33 @@ def _guarded(method):
 
 
 class ThriftHandler:
-    """Serves TCLIService RPCs over the engine; safe to call from many threads."""
+    """Serves TCLIService RPCs over the engine; safe to call from many threads.
 
-    def __init__(self, engine: Engine) -> None:
-        self.registry = SessionRegistry(engine)
+    ``direct_wait``: how long ExecuteStatement waits for a statement before replying RUNNING
+    (the client then polls); ``poll_wait``: how long GetOperationStatus waits for a change
+    (the client polls without pause).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        warehouse: Warehouse | None = None,
+        faults: Faults | None = None,
+        idle: IdleLimits | None = None,
+        direct_wait: float = 1.0,
+        poll_wait: float = 0.5,
+    ) -> None:
+        self.registry = SessionRegistry(engine, idle)
+        self.warehouse = warehouse
+        self.faults = faults or Faults()
+        self.direct_wait, self.poll_wait = direct_wait, poll_wait
+        if warehouse is not None:
+            warehouse.on_stop(self.registry.close_all)  # a stopped warehouse has no sessions
 
     @_guarded
     def OpenSession(self, req: T.TOpenSessionReq) -> T.TOpenSessionResp:
+        if self.warehouse is not None:
+            self.warehouse.wait_running()  # as on Databricks: a session starts the warehouse
         namespace = req.initialNamespace or T.TNamespace()
         conf = {str(k): str(v) for k, v in (req.configuration or {}).items()}
         session = self.registry.open_session(namespace.catalogName, namespace.schemaName, conf)
@@ -96,18 +119,20 @@ class ThriftHandler:
     def ExecuteStatement(self, req: T.TExecuteStatementReq) -> T.TExecuteStatementResp:
         session = self.registry.session(req.sessionHandle)
         parameters = engine_parameters(req.parameters)
+        sql = req.statement
+
+        def execute():
+            return session.engine_session.execute(sql, parameters)
+
         encoding = ResultEncoding.from_request(req)
-        operation = session.execute(req.statement, parameters, encoding, req.resultRowLimit)
-        self.registry.add_operation(session, operation)
-        return T.TExecuteStatementResp(
-            status=ok(),
-            operationHandle=operation.handle,
-            directResults=_direct_results(operation, req.getDirectResults),
-        )
+        operation = self._start(session, execute, encoding, req.resultRowLimit, "ExecuteStatement")
+        return self._execute_reply(T.TExecuteStatementResp, operation, req.getDirectResults)
 
     @_guarded
     def GetOperationStatus(self, req: T.TGetOperationStatusReq) -> T.TGetOperationStatusResp:
-        return self.registry.operation(req.operationHandle).status_resp()
+        operation = self.registry.operation(req.operationHandle)
+        operation.wait(self.poll_wait)  # long poll: the client asks again at once
+        return operation.status_resp()
 
     @_guarded
     def GetResultSetMetadata(self, req: T.TGetResultSetMetadataReq) -> T.TGetResultSetMetadataResp:
@@ -132,8 +157,40 @@ class ThriftHandler:
         return T.TCloseOperationResp(status=ok())
 
     def close(self) -> None:
-        """Close every session (server shutdown)."""
-        self.registry.close_all()
+        """Close every session and stop the statement workers (server shutdown)."""
+        self.registry.shutdown()
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _start(self, session, execute, encoding, row_limit, rpc: str, op_type=None) -> Operation:
+        latency = self.faults.take("statement_latency", rpc)
+        operation = session.new_operation(op_type or T.TOperationType.EXECUTE_STATEMENT)
+
+        def run(op: Operation) -> None:
+            op.run(execute, encoding, row_limit, latency.seconds if latency else 0.0)
+
+        return self.registry.start(session, operation, run)
+
+    def _execute_reply(self, reply_type, operation: Operation, limits):
+        if limits is not None:  # the synchronous path: answer with the outcome if it is quick
+            operation.wait(self.direct_wait)
+        return reply_type(
+            status=ok(),
+            operationHandle=operation.handle,
+            directResults=_direct_results(operation, limits),
+        )
+
+    def _inject_faults(self, rpc: str, req: object) -> None:
+        """``expire_session``: the session this request refers to is gone from now on."""
+        if rpc == "OpenSession" or not self.faults.armed(_HANDLER_FAULTS):
+            return
+        session = self.registry.session_of(req)
+        if session is not None and self.faults.take("expire_session", rpc) is not None:
+            log.info("fault expire_session: session of %s expired", rpc)
+            self.registry.drop_session(session)
+
+
+_HANDLER_FAULTS = frozenset({"expire_session"})
 
 
 def _direct_results(
@@ -146,7 +203,7 @@ def _direct_results(
     if operation.state == T.TOperationState.FINISHED_STATE:
         first_page = operation.fetch_resp(limits.maxRows, limits.maxBytes)
     status = operation.status_resp()  # after the first page: reading rows can fail too
-    if operation.state != T.TOperationState.FINISHED_STATE:
+    if status.operationState != T.TOperationState.FINISHED_STATE:
         return T.TSparkDirectResults(operationStatus=status)
     return T.TSparkDirectResults(
         operationStatus=status,

@@ -1,29 +1,30 @@
-"""Operation: one executed statement, its state and its result pages.
+"""Operation: one statement (or metadata call), its state and its result pages.
 
-Statements run synchronously inside ExecuteStatement, so an operation starts FINISHED (or ERROR);
-its rows stay in the engine's lazy reader and are pulled page by page as the client fetches.
+A statement runs in a worker thread (``run``): RUNNING until the engine has produced its first
+batch, then FINISHED (rows stay in the engine's lazy reader, pulled page by page as the client
+fetches) or ERROR. ``cancel`` and ``close`` may come from any thread at any time: they change the
+state at once, interrupt the engine if it is busy for this operation, and the worker or fetch that
+was interrupted drops the rows.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
+from collections.abc import Callable
 
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 
 from local_workspace.engine import StatementResult
 from local_workspace.sql.arrow_encoding import BatchEncoder, ResultEncoding
 from local_workspace.sql.paging import Page, Pager
-from local_workspace.sql.status import (
-    InvalidHandle,
-    ThriftError,
-    engine_call,
-    ok,
-    status_of,
-)
+from local_workspace.sql.status import InvalidHandle, ThriftError, engine_call, ok, status_of
 from local_workspace.sql.type_desc import table_schema
 
 State = T.TOperationState
+_DONE = frozenset({State.FINISHED_STATE, State.ERROR_STATE, State.CANCELED_STATE})
+_ENDED = frozenset({State.CANCELED_STATE, State.CLOSED_STATE})
 
 
 def new_handle_id() -> T.THandleIdentifier:
@@ -34,16 +35,22 @@ def new_handle_id() -> T.THandleIdentifier:
 class Operation:
     """A statement's server-side state; all methods are thread-safe."""
 
-    def __init__(self, lock: threading.RLock, cancel_engine) -> None:
+    def __init__(
+        self,
+        session_lock: threading.RLock,
+        cancel_engine: Callable[[], None],
+        operation_type: int = T.TOperationType.EXECUTE_STATEMENT,
+    ) -> None:
         self.handle = T.TOperationHandle(
-            operationId=new_handle_id(),
-            operationType=T.TOperationType.EXECUTE_STATEMENT,
-            hasResultSet=True,
+            operationId=new_handle_id(), operationType=operation_type, hasResultSet=True
         )
         self.state = State.RUNNING_STATE
-        self._lock = lock  # the session's: one engine call per session at a time
+        self.last_used = time.monotonic()
+        self._session_lock = session_lock  # one engine call per session at a time
         self._cancel_engine = cancel_engine
-        self._busy = False
+        self._changed = threading.Condition()  # guards state, _busy and the result fields
+        self._ended = threading.Event()  # set by cancel/close: also ends an injected latency
+        self._busy = False  # an engine call for this operation is in flight
         self._error: ThriftError | None = None
         self._pager: Pager | None = None
         self._encoder: BatchEncoder | None = None
@@ -54,32 +61,45 @@ class Operation:
     def key(self) -> bytes:
         return self.handle.operationId.guid
 
-    def succeed(self, result: StatementResult, encoding: ResultEncoding, row_limit: int | None):
-        """The statement ran: serve ``result`` (at most ``row_limit`` rows) in ``encoding``."""
-        self.num_modified_rows = result.num_modified_rows
-        self._encoder = BatchEncoder(result.schema, encoding)
-        self._metadata = T.TGetResultSetMetadataResp(
-            status=ok(),
-            schema=table_schema(result.schema),
-            resultFormat=T.TSparkRowSetType.ARROW_BASED_SET,
-            lz4Compressed=encoding.lz4,
-            arrowSchema=self._encoder.schema_bytes(),
-            isStagingOperation=False,
-        )
-        self._pager = Pager(result.reader, row_limit)
-        self.handle.hasResultSet = len(result.schema) > 0
-        self.state = State.FINISHED_STATE
+    def run(
+        self,
+        execute: Callable[[], StatementResult],
+        encoding: ResultEncoding,
+        row_limit: int | None = None,
+        latency: float = 0.0,
+    ) -> None:
+        """Run the statement to its first batch (in a worker thread); never raises."""
+        if latency and self._ended.wait(latency):
+            return  # canceled or closed during the injected latency
+        with self._session_lock:
+            if not self._begin_engine_call():
+                return
+            pager = None
+            try:
+                result = engine_call(execute)
+                pager = Pager(result.reader, row_limit)
+                engine_call(pager.prime)
+            except ThriftError as error:
+                self._finish_with_error(error, pager)
+            else:
+                self._finish(result, pager, encoding)
+            finally:
+                self._end_engine_call()
 
-    def fail(self, error: ThriftError) -> None:
-        self._error, self.state = error, State.ERROR_STATE
-        self._close_pager()
+    def wait(self, timeout: float) -> int:
+        """Wait up to ``timeout`` s for the statement to leave RUNNING; the state."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.state != State.RUNNING_STATE, timeout)
+            return self.state
 
     def status_resp(self) -> T.TGetOperationStatusResp:
         """The GetOperationStatus reply: state, error text (ERROR) and DML row count."""
-        error = self._error
+        self.last_used = time.monotonic()
+        with self._changed:
+            error, state = self._error, self.state
         return T.TGetOperationStatusResp(
             status=ok(),
-            operationState=self.state,
+            operationState=state,
             hasResultSet=self.handle.hasResultSet,
             numModifiedRows=self.num_modified_rows,
             sqlState=error.sqlstate if error else None,
@@ -89,49 +109,104 @@ class Operation:
 
     def metadata_resp(self) -> T.TGetResultSetMetadataResp:
         """Column descriptors plus the Arrow IPC schema the batches follow."""
-        if self._metadata is None:
-            return T.TGetResultSetMetadataResp(status=self._unavailable_status())
-        return self._metadata
+        with self._changed:
+            if self._metadata is None or self.state != State.FINISHED_STATE:
+                return T.TGetResultSetMetadataResp(status=self._unavailable_status())
+            return self._metadata
 
     def fetch_resp(self, max_rows: int | None, max_bytes: int | None) -> T.TFetchResultsResp:
         """The next page as a FetchResults reply (with metadata, which the client requires)."""
-        with self._lock:
-            if self.state != State.FINISHED_STATE or self._pager is None or self._encoder is None:
+        self.last_used = time.monotonic()
+        with self._session_lock:
+            if not self._begin_engine_call(require=State.FINISHED_STATE):
                 return T.TFetchResultsResp(status=self._unavailable_status(), hasMoreRows=False)
             try:
-                page = self._next_page(max_rows, max_bytes)
+                page = engine_call(lambda: self._pager.next_page(max_rows, max_bytes))
             except ThriftError as error:
-                self.fail(error)
-                return T.TFetchResultsResp(status=status_of(error), hasMoreRows=False)
+                self._finish_with_error(error, self._pager)
+                return T.TFetchResultsResp(status=self._unavailable_status(), hasMoreRows=False)
+            finally:
+                self._end_engine_call()
             return T.TFetchResultsResp(
                 status=ok(),
                 hasMoreRows=page.has_more_rows,
                 results=self._row_set(page),
-                resultSetMetadata=self.metadata_resp(),
+                resultSetMetadata=self._metadata,
             )
 
     def cancel(self) -> None:
-        """Stop the operation: interrupt a fetch in flight, drop the remaining rows."""
-        if self._busy:
-            self._cancel_engine()
-        with self._lock:
-            if self.state != State.CLOSED_STATE:
-                # also over the error an interrupted fetch just recorded: the user canceled
-                self.state, self._error = State.CANCELED_STATE, None
-            self._close_pager()
+        """CANCELED at once (also over an error an interrupted call is about to record)."""
+        self._end(State.CANCELED_STATE)
 
     def close(self) -> None:
-        with self._lock:
-            self.state = State.CLOSED_STATE
-            self._close_pager()
+        """CLOSED; waits for an interrupted engine call of this operation to return."""
+        self._end(State.CLOSED_STATE)
+        with self._session_lock:
+            self._drop_rows()
 
-    def _next_page(self, max_rows: int | None, max_bytes: int | None) -> Page:
-        assert self._pager is not None
-        self._busy = True
-        try:
-            return engine_call(lambda: self._pager.next_page(max_rows, max_bytes))
-        finally:
+    # -- internals ------------------------------------------------------------------------
+
+    def _end(self, state: int) -> None:
+        with self._changed:
+            if self.state == State.CLOSED_STATE:
+                return
+            self.state, self._error = state, None
+            busy = self._busy
+            self._changed.notify_all()
+        self._ended.set()
+        if busy:
+            self._cancel_engine()
+        elif self._session_lock.acquire(blocking=False):  # else the next fetch/close drops them
+            try:
+                self._drop_rows()
+            finally:
+                self._session_lock.release()
+
+    def _begin_engine_call(self, require: int = State.RUNNING_STATE) -> bool:
+        with self._changed:
+            if self.state != require or (require == State.FINISHED_STATE and self._pager is None):
+                self._drop_rows()
+                return False
+            self._busy = True
+            return True
+
+    def _end_engine_call(self) -> None:
+        with self._changed:
             self._busy = False
+            if self.state in _ENDED:
+                self._drop_rows()
+
+    def _finish(self, result: StatementResult, pager: Pager, encoding: ResultEncoding) -> None:
+        encoder = BatchEncoder(result.schema, encoding)
+        metadata = T.TGetResultSetMetadataResp(
+            status=ok(),
+            schema=table_schema(result.schema),
+            resultFormat=T.TSparkRowSetType.ARROW_BASED_SET,
+            lz4Compressed=encoding.lz4,
+            arrowSchema=encoder.schema_bytes(),
+            isStagingOperation=False,
+        )
+        with self._changed:
+            self._pager, self._encoder, self._metadata = pager, encoder, metadata
+            if self.state in _ENDED:
+                return  # rows dropped by _end_engine_call
+            self.num_modified_rows = result.num_modified_rows
+            self.handle.hasResultSet = len(result.schema) > 0
+            self.state = State.FINISHED_STATE
+            self._changed.notify_all()
+
+    def _finish_with_error(self, error: ThriftError, pager: Pager | None) -> None:
+        with self._changed:
+            self._pager = pager
+            if self.state not in _ENDED:  # a cancel wins over the error it caused
+                self.state, self._error = State.ERROR_STATE, error
+                self._changed.notify_all()
+            self._drop_rows()
+
+    def _drop_rows(self) -> None:
+        pager, self._pager = self._pager, None
+        if pager is not None:
+            pager.close()
 
     def _row_set(self, page: Page) -> T.TRowSet:
         assert self._encoder is not None
@@ -141,16 +216,17 @@ class Operation:
             arrowBatches=[self._encoder.encode(batch) for batch in page.batches],
         )
 
-    def _close_pager(self) -> None:
-        if self._pager is not None:
-            self._pager.close()
-
     def _unavailable_status(self) -> T.TStatus:
-        if self._error is not None:
-            return status_of(self._error)
+        with self._changed:
+            error, state = self._error, self.state
+        if error is not None:
+            return status_of(error)
         operation_id = uuid.UUID(bytes=self.key)
-        if self.state == State.CANCELED_STATE:
+        if state == State.CANCELED_STATE:
             error = ThriftError(f"Operation {operation_id} was canceled", "HY008", "CANCELED")
+        elif state == State.RUNNING_STATE:
+            message = f"Operation {operation_id} is still running: poll its status until it ends"
+            error = ThriftError(message, "HY000", "INVALID_STATE")
         else:
-            error = InvalidHandle(f"Operation {operation_id} is closed")
+            error = InvalidHandle(operation_id, "OPERATION_NOT_FOUND")
         return status_of(error)

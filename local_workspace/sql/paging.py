@@ -48,6 +48,11 @@ class Pager:
             self.close()  # the client's row limit is reached: the rest is never sent
         return Page(batches, start, has_more_rows=self._peek() is not None)
 
+    def prime(self) -> None:
+        """Read the first batch ahead: the engine does a query's blocking work (sorts,
+        aggregates) before it yields one, so the statement runs now rather than at first fetch."""
+        self._peek()
+
     def close(self) -> None:
         """Drop the reader (and with it the engine's cursor) and any read-ahead batch."""
         reader, self._reader, self._pending = self._reader, None, None

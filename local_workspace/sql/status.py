@@ -38,12 +38,24 @@ class ThriftError(Exception):
 
 
 class InvalidHandle(ThriftError):
-    """A session or operation handle the server does not know (closed, expired or never made)."""
+    """A session or operation handle the server does not know (closed, expired or never made).
+
+    Databricks' ``INVALID_HANDLE.<reason>`` error class, e.g. ``SESSION_NOT_FOUND``.
+    """
 
     status_code = T.TStatusCode.INVALID_HANDLE_STATUS
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, sqlstate="HY000", error_class="INVALID_HANDLE")
+    def __init__(self, handle: object, reason: str = "SESSION_NOT_FOUND") -> None:
+        message = f"The handle {handle} is invalid. {_HANDLE_REASONS[reason]}"
+        super().__init__(message, sqlstate="HY000", error_class=f"INVALID_HANDLE.{reason}")
+
+
+_HANDLE_REASONS = {
+    "SESSION_NOT_FOUND": "Session not found.",
+    "SESSION_CLOSED": "Session was closed.",
+    "OPERATION_NOT_FOUND": "Operation not found.",
+    "OPERATION_ABANDONED": "Operation was considered abandoned because of inactivity and removed.",
+}
 
 
 def ok() -> T.TStatus:

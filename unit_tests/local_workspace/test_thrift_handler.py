@@ -238,7 +238,7 @@ def test_closed_operation_handle_is_invalid(client, session):
     assert client.CloseOperation(T.TCloseOperationReq(handle)).status.statusCode == 0
     page = _fetch(client, handle)
     assert page.status.statusCode == Status.INVALID_HANDLE_STATUS
-    assert "Invalid OperationHandle" in page.status.errorMessage
+    assert "[INVALID_HANDLE.OPERATION_NOT_FOUND]" in page.status.errorMessage
 
 
 def test_unknown_session_handle_is_invalid(client):

@@ -1,0 +1,50 @@
+"""Arm and read a running local workspace's fault switches (``/local/faults``) from tests.
+
+switches = FaultSwitches(workspace)  # counts injections from here on
+switches.arm(kind="unavailable", rpc="ExecuteStatement", count=2)
+run_the_client()
+assert switches.injected("unavailable") >= 1
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.request
+from typing import Any
+
+from integration_tests.local_workspace_process import RunningWorkspace
+
+
+class FaultSwitches:
+    """A tiny client of the admin endpoint (stdlib only, trusting the workspace's CA)."""
+
+    def __init__(self, workspace: RunningWorkspace) -> None:
+        self._url = workspace.url + "/local/faults"
+        self._token = workspace.token
+        self._tls = ssl.create_default_context(cafile=str(workspace.ca_file))
+        self._baseline = self.state()["injected"]  # the server's counts only ever grow
+
+    def arm(self, **fault: Any) -> dict:
+        """Arm one fault (``kind=…`` plus its options); the server's fault listing."""
+        return self._call("POST", fault)
+
+    def clear(self) -> dict:
+        return self._call("DELETE")
+
+    def state(self) -> dict:
+        return self._call("GET")
+
+    def injected(self, kind: str | None = None) -> int:
+        """How many faults (of ``kind``) the server injected since this object was made."""
+        counts = self.state()["injected"]
+        kinds = counts if kind is None else [kind]
+        return sum(counts.get(k, 0) - self._baseline.get(k, 0) for k in kinds)
+
+    def _call(self, method: str, body: dict | None = None) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self._url, data=data, method=method)
+        request.add_header("Authorization", f"Bearer {self._token}")
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, context=self._tls, timeout=30) as reply:
+            return json.loads(reply.read())
