@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from source_databricks.code.config import CodeExecutionConfig
 from source_databricks.tables.scope import Scope
 
 
@@ -50,6 +51,7 @@ class DatabricksConfig(BaseModel):
     ca_bundle_path: str | None = None
     checkpoint_interval: int = Field(default=100_000, ge=1)
     query_tag: str | None = Field(default=None, max_length=128)
+    code_execution: CodeExecutionConfig | None = None
 
     @model_validator(mode="after")
     def _one_warehouse(self) -> DatabricksConfig:

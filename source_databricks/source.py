@@ -17,6 +17,7 @@ from airbyte_cdk.sources import Source
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from sqlglot import exp
 
+from source_databricks.code.wiring import code_streams
 from source_databricks.config import DatabricksConfig, parse_config
 from source_databricks.sync import Output, read_catalog
 from source_databricks.tables import sql
@@ -41,7 +42,8 @@ class SourceDatabricks(Source):
         with open_warehouse(settings, logger) as warehouse:
             tables = discover_tables(warehouse, settings.scope, logger)
         logger.info(f"Discovered {len(tables)} tables and views")
-        return AirbyteCatalog(streams=[TableStream(t).as_airbyte_stream() for t in tables])
+        streams = [TableStream(t).as_airbyte_stream() for t in tables]
+        return AirbyteCatalog(streams=streams + code_streams(settings))
 
     def read(
         self,

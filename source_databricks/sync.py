@@ -22,6 +22,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as status_message
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from source_databricks.code.wiring import is_code_stream, read_code_stream
 from source_databricks.config import DatabricksConfig
 from source_databricks.output import Output, RecordBlock
 from source_databricks.tables.discovery import discover_tables
@@ -40,12 +41,39 @@ def read_catalog(
     """Read every configured stream; raise one config error at the end if any stream failed."""
     saved = _stream_states(states)
     failed: list[str] = []
+    code = [c for c in catalog.streams if is_code_stream(c)]
+    tables_selected = [c for c in catalog.streams if not is_code_stream(c)]
+    for configured in code:  # runs on a cluster: no SQL warehouse needed
+        state = saved.get((configured.stream.namespace, configured.stream.name))
+        try:
+            yield status_message(configured.stream, AirbyteStreamStatus.STARTED)
+            yield from read_code_stream(config, configured, state, logger)
+            yield status_message(configured.stream, AirbyteStreamStatus.COMPLETE)
+        except Exception as error:  # reported per stream; the next stream still runs
+            failed.append(configured.stream.name)
+            yield from _stream_failed(configured, error, logger)
+    if tables_selected:
+        yield from _read_tables(config, tables_selected, saved, failed, logger)
+    if failed:
+        raise AirbyteTracedException(
+            message=f"These streams did not sync: {', '.join(failed)}. See their errors above.",
+            failure_type=FailureType.config_error,
+        )
+
+
+def _read_tables(
+    config: DatabricksConfig,
+    selected: Sequence[ConfiguredAirbyteStream],
+    saved: dict[StreamKey, dict[str, Any]],
+    failed: list[str],
+    logger: logging.Logger,
+) -> Iterator[Output]:
     with open_warehouse(config, logger) as warehouse:
         tables = discover_tables(warehouse, config.scope, logger)
         streams = {
             (t.namespace, t.name): TableStream(t, config.checkpoint_interval) for t in tables
         }
-        for configured in catalog.streams:
+        for configured in selected:
             key = (configured.stream.namespace, configured.stream.name)
             try:
                 yield from _read_stream(
@@ -54,11 +82,6 @@ def read_catalog(
             except Exception as error:  # reported per stream; the next stream still runs
                 failed.append(".".join(part for part in key if part))
                 yield from _stream_failed(configured, error, logger)
-    if failed:
-        raise AirbyteTracedException(
-            message=f"These streams did not sync: {', '.join(failed)}. See their errors above.",
-            failure_type=FailureType.config_error,
-        )
 
 
 def _read_stream(

@@ -16,8 +16,9 @@ SETUP_TIMEOUT_SECONDS = 120
 INSTALL_TIMEOUT_SECONDS = 1800
 SETUP = """import os, sys
 os.chdir({path!r})
-if {path!r} not in sys.path:
-    sys.path.insert(0, {path!r})
+for _entry in reversed({entries!r}):
+    if _entry not in sys.path:
+        sys.path.insert(0, _entry)
 """
 
 
@@ -30,7 +31,8 @@ def prepare_context(
 ) -> None:
     """Install requirements.txt if asked (first: `%pip` may restart Python), then cd there.
 
-    `project` is the synced directory as the cluster sees it (`/Workspace/...`).
+    `project` is the synced directory as the cluster sees it (`/Workspace/...`). It goes first
+    on `sys.path`, followed by its `src/` directory when the project has one (src layout).
     """
     if config.install_requirements:
         if (root / "requirements.txt").is_file():
@@ -38,7 +40,8 @@ def prepare_context(
             _run(session, f"%pip install -r {project}/requirements.txt", INSTALL_TIMEOUT_SECONDS)
         else:
             logger.warning("install_requirements is on but the project has no requirements.txt")
-    _run(session, SETUP.format(path=project), SETUP_TIMEOUT_SECONDS)
+    entries = [project] + ([f"{project}/src"] if (root / "src").is_dir() else [])
+    _run(session, SETUP.format(path=project, entries=entries), SETUP_TIMEOUT_SECONDS)
 
 
 def _run(session: ExecutionSession, code: str, timeout: int) -> None:

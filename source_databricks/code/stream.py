@@ -57,14 +57,7 @@ class CodeExecutionStream:
         self.client_factory = client_factory
 
     def as_airbyte_stream(self) -> AirbyteStream:
-        return AirbyteStream(
-            name=STREAM_NAME,
-            namespace=STREAM_NAMESPACE,
-            json_schema=RECORD_SCHEMA,
-            supported_sync_modes=[SyncMode.full_refresh],
-            source_defined_primary_key=[["run_id"], ["command_index"]],
-            is_resumable=True,
-        )
+        return airbyte_stream()
 
     def read(
         self, configured: ConfiguredAirbyteStream, state: dict | None, logger: logging.Logger
@@ -107,6 +100,18 @@ class CodeExecutionStream:
             yield _record_message(record)
             yield state_message(STREAM_NAME, STREAM_NAMESPACE, run.model_dump())
         return run
+
+
+def airbyte_stream() -> AirbyteStream:
+    """The catalog entry of `command_results`."""
+    return AirbyteStream(
+        name=STREAM_NAME,
+        namespace=STREAM_NAMESPACE,
+        json_schema=RECORD_SCHEMA,
+        supported_sync_modes=[SyncMode.full_refresh],
+        source_defined_primary_key=[["run_id"], ["command_index"]],
+        is_resumable=True,
+    )
 
 
 def default_remote_dir(client: WorkspaceClient, root: Path) -> str:

@@ -1,0 +1,51 @@
+"""How the connector's composition root finds and runs the code-execution stream."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from airbyte_cdk.models import AirbyteMessage, AirbyteStream, ConfiguredAirbyteStream
+from databricks.sdk import WorkspaceClient
+
+from source_databricks.auth import sdk_config
+from source_databricks.code.errors import config_error
+from source_databricks.code.stream import (
+    STREAM_NAME,
+    STREAM_NAMESPACE,
+    CodeExecutionStream,
+    airbyte_stream,
+)
+from source_databricks.config import DatabricksConfig
+
+
+def code_streams(config: DatabricksConfig) -> list[AirbyteStream]:
+    """The `command_results` stream when `code_execution` is configured, else nothing."""
+    return [airbyte_stream()] if config.code_execution is not None else []
+
+
+def is_code_stream(configured: ConfiguredAirbyteStream) -> bool:
+    stream = configured.stream
+    return stream.name == STREAM_NAME and stream.namespace == STREAM_NAMESPACE
+
+
+def read_code_stream(
+    config: DatabricksConfig,
+    configured: ConfiguredAirbyteStream,
+    state: dict[str, Any] | None,
+    logger: logging.Logger,
+) -> Iterator[AirbyteMessage]:
+    """Run the code-execution stream; a config error when `code_execution` is not configured."""
+    if config.code_execution is None:
+        raise config_error(
+            "The catalog selects command_results but the connection has no code_execution "
+            "settings. Configure code_execution, or refresh the schema and deselect it."
+        )
+    stream = CodeExecutionStream(config.code_execution, lambda: workspace_client(config))
+    yield from stream.read(configured, state, logger)
+
+
+def workspace_client(config: DatabricksConfig) -> WorkspaceClient:
+    """A WorkspaceClient for this connection (same auth, CA bundle and retry bounds)."""
+    return WorkspaceClient(config=sdk_config(config))
