@@ -53,7 +53,32 @@ def demo_statements() -> list[str]:
         create_table("events", d.EVENTS_COLUMNS, d.EVENTS_PRIMARY_KEY, events_comment)
     )
     statements.append(_insert_select("events", events_select()))
-    return statements
+    return statements + table_kinds_statements()
+
+
+# One example of each information_schema.tables.table_type, in main.table_kinds. FOREIGN needs a
+# federated source on Databricks; here a local-workspace-only table property declares it.
+TABLE_KINDS = [
+    "CREATE SCHEMA IF NOT EXISTS main.table_kinds",
+    "CREATE OR REPLACE TABLE main.table_kinds.managed_table AS"
+    " SELECT id, id * 10 AS amount FROM range(5)",
+    "CREATE OR REPLACE TABLE main.table_kinds.external_table (id BIGINT, amount BIGINT)"
+    " LOCATION 's3://local-workspace/table_kinds/external_table'",
+    "CREATE OR REPLACE VIEW main.table_kinds.view AS"
+    " SELECT id FROM main.table_kinds.managed_table WHERE amount > 10",
+    "CREATE OR REPLACE MATERIALIZED VIEW main.table_kinds.materialized_view AS"
+    " SELECT count(*) AS n FROM main.table_kinds.managed_table",
+    "CREATE OR REFRESH STREAMING TABLE main.table_kinds.streaming_table AS"
+    " SELECT * FROM STREAM(main.table_kinds.managed_table)",
+    "CREATE OR REPLACE TABLE main.table_kinds.foreign_table (id BIGINT, name STRING)"
+    " TBLPROPERTIES ('local_workspace.table_type' = 'FOREIGN')",
+]
+
+
+def table_kinds_statements() -> list[str]:
+    """``main.table_kinds``: a MANAGED, EXTERNAL, VIEW, MATERIALIZED_VIEW, STREAMING_TABLE and
+    FOREIGN example (the non-Delta ones refuse time travel and Change Data Feed)."""
+    return list(TABLE_KINDS)
 
 
 def _table(name: str) -> exp.Table:

@@ -22,6 +22,8 @@ DEFAULT_CATALOG = "main"
 DEFAULT_SCHEMA = "default"
 # Databricks' built-in catalog that only holds information_schema; it is never a file.
 SYSTEM_CATALOG = "system"
+# The legacy Hive metastore every workspace has: SHOW / DESCRIBE work, information_schema does not.
+HIVE_METASTORE = "hive_metastore"
 # DuckDB's own schema in every attached file: hidden from Databricks, home of our metadata tables.
 META_SCHEMA = "main"
 CONSTRAINTS_TABLE = "__uc_constraints"
@@ -57,8 +59,9 @@ class Catalogs:
         root.mkdir(parents=True, exist_ok=True)
         for path in sorted(root.glob("*.duckdb")):
             self._attach(unquote(path.stem))
-        if not self.exists(DEFAULT_CATALOG):
-            self.create(DEFAULT_CATALOG)
+        for builtin in (DEFAULT_CATALOG, HIVE_METASTORE):
+            if not self.exists(builtin):
+                self.create(builtin)
 
     def names(self) -> list[str]:
         """Databricks names of all catalogs, sorted."""

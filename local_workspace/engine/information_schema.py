@@ -15,16 +15,15 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from local_workspace.engine import catalogs
+from local_workspace.engine import catalogs, versions
 from local_workspace.engine.errors import SqlError
 from local_workspace.engine.information_schema_shapes import assemble
 from local_workspace.engine.types import from_duckdb
 
-# columns.ordinal_position: Databricks' SQL reference says "numbered from 1", but the project
-# brief reports that real Unity Catalog workspaces return 0-based positions (like the UC API's
-# ColumnInfo.position). Unverified here (no real workspace offline); one constant to flip.
-# key_column_usage.ordinal_position is documented 1-based and is 1-based here.
-COLUMN_ORDINAL_BASE = 0
+# columns.ordinal_position: Databricks' SQL reference (information_schema COLUMNS) says the
+# position is "numbered from 1"; the UC REST API's ColumnInfo.position is 0-based, which is not
+# what SQL returns. key_column_usage.ordinal_position is 1-based too.
+COLUMN_ORDINAL_BASE = 1
 OWNER = "local-workspace-user"
 # The workspace has no history of creation times; a fixed, plausible instant keeps output stable.
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -79,10 +78,23 @@ def _schemata(cursor: duckdb.DuckDBPyConnection, aliases: list[str]) -> dict[str
     }
 
 
-_TABLES_SQL = """
-SELECT database_name, schema_name, table_name, comment, 'MANAGED' AS table_type
-FROM duckdb_tables()
-WHERE list_contains($1, database_name) AND schema_name <> 'main' AND NOT internal AND NOT temporary
+def _tables_sql(aliases: list[str]) -> str:
+    kinds = (
+        " UNION ALL ".join(
+            f"SELECT {_literal(a)} AS database_name, schema_name, table_name, table_type"
+            f" FROM {catalogs.qualified(a, catalogs.META_SCHEMA, versions.TABLES)}"
+            for a in aliases
+        )
+        or "SELECT NULL, NULL, NULL, NULL WHERE false"
+    )
+    return f"""
+WITH kinds AS ({kinds})
+SELECT t.database_name, t.schema_name, t.table_name, t.comment,
+  coalesce(k.table_type, 'MANAGED') AS table_type
+FROM duckdb_tables() t LEFT JOIN kinds k ON k.database_name = t.database_name
+  AND k.schema_name = t.schema_name AND k.table_name = t.table_name
+WHERE list_contains($1, t.database_name) AND t.schema_name <> 'main' AND NOT t.internal
+  AND NOT t.temporary
 UNION ALL
 SELECT database_name, schema_name, view_name, comment, 'VIEW' FROM duckdb_views()
 WHERE list_contains($1, database_name) AND schema_name <> 'main' AND NOT internal AND NOT temporary
@@ -90,19 +102,51 @@ ORDER BY 1, 2, 3
 """
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# Table types whose data is a Delta table (data_source_format 'DELTA'); views have none.
+_DELTA_TYPES = ["MANAGED", "EXTERNAL", "MATERIALIZED_VIEW", "STREAMING_TABLE"]
+
+
 def _tables(cursor: duckdb.DuckDBPyConnection, aliases: list[str]) -> dict[str, object]:
-    t = _fetch(cursor, _TABLES_SQL, aliases)
-    managed = pc.equal(t["table_type"], "MANAGED")
+    t = _fetch(cursor, _tables_sql(aliases), aliases)
+    kinds = t["table_type"]
+    delta = pc.is_in(kinds, value_set=pa.array(_DELTA_TYPES))
+    insertable = pc.is_in(kinds, value_set=pa.array(["MANAGED", "EXTERNAL"]))
     return {
         "table_catalog": _catalog_names(t["database_name"]),
         "table_schema": t["schema_name"],
         "table_name": t["table_name"],
-        "table_type": t["table_type"],
-        "is_insertable_into": pc.if_else(managed, "YES", "NO"),
+        "table_type": kinds,
+        "is_insertable_into": pc.if_else(insertable, "YES", "NO"),
         "table_owner": OWNER,
         "comment": t["comment"],
         "created": EPOCH,
-        "data_source_format": pc.if_else(managed, "DELTA", None),
+        "data_source_format": pc.if_else(delta, "DELTA", None),
+    }
+
+
+_VIEWS_SQL = """
+SELECT database_name, schema_name, view_name, sql FROM duckdb_views()
+WHERE list_contains($1, database_name) AND schema_name <> 'main' AND NOT internal AND NOT temporary
+ORDER BY 1, 2, 3
+"""
+
+
+def _views(cursor: duckdb.DuckDBPyConnection, aliases: list[str]) -> dict[str, object]:
+    t = _fetch(cursor, _VIEWS_SQL, aliases)
+    # DuckDB keeps the whole CREATE VIEW statement; Databricks shows the query text.
+    text = pc.replace_substring_regex(t["sql"], r"(?is)^\s*CREATE\s.*?\sAS\s+", "")
+    return {
+        "table_catalog": _catalog_names(t["database_name"]),
+        "table_schema": t["schema_name"],
+        "table_name": t["view_name"],
+        "view_definition": pc.replace_substring_regex(text, r";\s*$", ""),
+        "check_option": "NONE",
+        "is_updatable": "NO",
+        "is_insertable_into": "NO",
     }
 
 
@@ -211,4 +255,5 @@ _BUILDERS: dict[str, Builder] = {
     "columns": _columns,
     "table_constraints": _table_constraints,
     "key_column_usage": _key_column_usage,
+    "views": _views,
 }

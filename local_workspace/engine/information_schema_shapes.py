@@ -69,6 +69,12 @@ SHAPES: dict[str, pa.Schema] = {
             ("comment", S),
         ]
     ),
+    "views": pa.schema(
+        [
+            *[(n, S) for n in ("table_catalog", "table_schema", "table_name", "view_definition")],
+            *[(n, S) for n in ("check_option", "is_updatable", "is_insertable_into", "sql_path")],
+        ]
+    ),
     "key_column_usage": pa.schema(
         [
             *[(n, S) for n in ("constraint_catalog", "constraint_schema", "constraint_name")],

@@ -169,6 +169,17 @@ def _column_comment(cursor, name: Name, column: str) -> str | None:
     return row[0] if row else None
 
 
+def _nullable(cursor, name: Name, column: str) -> bool:
+    row = first(
+        cursor.execute(
+            "SELECT is_nullable FROM duckdb_columns() WHERE database_name = ? AND schema_name = ?"
+            " AND table_name = ? AND column_name = ?",
+            [name.alias, name.schema, name.table, column],
+        )
+    )
+    return bool(row[0]) if row else True
+
+
 def _detail_rows(session: EngineSession, name: Name, kind: str) -> list[tuple]:
     cursor = session.cursor
     table = versions.require(cursor, name)
@@ -445,7 +456,8 @@ def _show_create(session: EngineSession, words: Words):
     for column, duck_type in versions.columns_of(cursor, name):
         spelled = from_duckdb(duck_type).full_data_type.upper()
         comment = _column_comment(cursor, name, column)
-        suffix = f" COMMENT '{_quote(comment)}'" if comment else ""
+        suffix = "" if _nullable(cursor, name, column) else " NOT NULL"
+        suffix += f" COMMENT '{_quote(comment)}'" if comment else ""
         lines.append(f"  {column} {spelled}{suffix}")
     text = f"CREATE TABLE {full} (\n" + ",\n".join(lines) + ")\nUSING delta"
     comment = _table_comment(cursor, name)
@@ -514,3 +526,28 @@ def drop_catalog(session: EngineSession, words: Words):
         "The local workspace does not support DROP CATALOG: delete the catalog's file under "
         "<data dir>/catalogs while the server is stopped.",
     )
+
+
+def create_streaming_table(session: EngineSession, text: str, words: Words, parameters):
+    """CREATE [OR REFRESH] STREAMING TABLE t AS query: the query's result, stored once."""
+    import sqlglot
+    from sqlglot import exp
+
+    from local_workspace.engine import statements, table_ddl
+
+    rest = text[words.tokens[words.at].start :] if not words.done() else ""
+    tree = sqlglot.parse_one(f"CREATE TABLE {rest}", read="databricks")
+    if not isinstance(tree, exp.Create) or tree.args.get("expression") is None:
+        raise SqlError(
+            "UNSUPPORTED_FEATURE",
+            "0A000",
+            "The local workspace supports CREATE STREAMING TABLE t AS <query> only (the query "
+            "runs once; there is no streaming pipeline).",
+        )
+    tree.set("replace", words.tokens[1].text.upper() == "OR")  # OR REFRESH re-runs the query
+    source = tree.args["expression"]
+    for node in list(source.find_all(exp.Stream)):
+        inner = node.this.this if isinstance(node.this, exp.Subquery) else node.this
+        node.replace(inner)  # STREAM(t) reads t once
+    target = statements.qualify_target(session, tree.find(exp.Table))
+    return table_ddl.create_table(session, tree, target, parameters, "STREAMING_TABLE")

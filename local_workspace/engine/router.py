@@ -137,4 +137,9 @@ def route(
         return metadata.alter_unset(session, words)
     if words.accept("DROP", "CATALOG"):
         return metadata.drop_catalog(session, words)
+    words.at = 0
+    if words.accept("CREATE", "OR", "REFRESH", "STREAMING", "TABLE") or words.accept(
+        "CREATE", "STREAMING", "TABLE"
+    ):
+        return metadata.create_streaming_table(session, text, words, parameters)
     return None

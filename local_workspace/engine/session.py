@@ -219,7 +219,14 @@ class EngineSession:
 
     def _register_information_schema(self, cursor, catalog: str, view: str) -> str:
         if catalog.lower() == catalogs.SYSTEM_CATALOG:
-            names = self._engine.catalogs.names()
+            names = [n for n in self._engine.catalogs.names() if n != catalogs.HIVE_METASTORE]
+        elif catalog.lower() == catalogs.HIVE_METASTORE:
+            raise SqlError(
+                "TABLE_OR_VIEW_NOT_FOUND",
+                "42P01",
+                f"The table or view `{catalogs.HIVE_METASTORE}`.`information_schema`.`{view}` "
+                "cannot be found. Verify the spelling and correctness of the schema and catalog.",
+            )
         else:
             self._engine.catalogs.require(catalog)
             names = [catalog.lower()]

@@ -58,7 +58,7 @@ def _dml(session: EngineSession, tree, parameters) -> StatementResult:
     if not isinstance(target, exp.Table) or not isinstance(target.this, exp.Identifier):
         rows = _run_on_state(session, tree, parameters)
         return dml_result(int(rows[0][0]) if rows else 0, 0)
-    _qualify_target(session, target)
+    qualify_target(session, target)
     with session.write_transaction() as cursor:
         translate(tree, session.context(parameters, cursor))
         outcome = writes.run(cursor, tree, table_ddl.name_of(target))
@@ -73,29 +73,35 @@ def _other(session: EngineSession, tree, parameters) -> StatementResult:
 def _create(session: EngineSession, tree: exp.Create, parameters) -> StatementResult:
     kind = (tree.args.get("kind") or "").upper()
     if kind == "TABLE":
-        target = _qualify_target(session, tree.find(exp.Table))
+        target = qualify_target(session, tree.find(exp.Table))
         return table_ddl.create_table(session, tree, target, parameters)
     if kind == "VIEW":
         result = table_ddl.create_view(session, tree, parameters)
         if result is not None:
             return result
-        _refuse_materialized(tree)
+        if _is_materialized(tree):
+            return _create_materialized_view(session, tree, parameters)
     if kind in ("SCHEMA", "DATABASE"):
         _require_catalog_of(session, tree.this)
     return _other(session, tree, parameters)
 
 
-def _refuse_materialized(tree: exp.Create) -> None:
+def _is_materialized(tree: exp.Create) -> bool:
     props = tree.args.get("properties")
-    if props is not None and any(
+    return props is not None and any(
         isinstance(p, exp.MaterializedProperty) for p in props.expressions
-    ):
-        raise SqlError(
-            "UNSUPPORTED_FEATURE",
-            "0A000",
-            "The local workspace does not run CREATE MATERIALIZED VIEW (it needs a pipeline); "
-            "see the seeded examples in main.table_kinds.",
-        )
+    )
+
+
+def _create_materialized_view(session: EngineSession, tree: exp.Create, parameters):
+    """CREATE MATERIALIZED VIEW: the query's result, stored once (no refresh pipeline)."""
+    props = tree.args["properties"]
+    for prop in list(props.expressions):
+        if isinstance(prop, exp.MaterializedProperty):
+            prop.pop()
+    tree.set("kind", "TABLE")
+    target = qualify_target(session, tree.find(exp.Table))
+    return table_ddl.create_table(session, tree, target, parameters, "MATERIALIZED_VIEW")
 
 
 def _drop(session: EngineSession, tree: exp.Drop, parameters) -> StatementResult:
@@ -109,7 +115,7 @@ def _drop(session: EngineSession, tree: exp.Drop, parameters) -> StatementResult
         if kind in ("SCHEMA", "DATABASE"):
             _require_catalog_of(session, target)
         else:
-            _qualify_target(session, target)
+            qualify_target(session, target)
     with session.write_transaction() as cursor:
         sql = to_duckdb_sql(tree, session.context(parameters, cursor))
         cursor.execute(sql)
@@ -136,16 +142,16 @@ def _drop_temp_views(session: EngineSession, tree: exp.Drop, targets) -> bool:
 def _alter(session: EngineSession, tree: exp.Alter, parameters) -> StatementResult:
     if (tree.args.get("kind") or "").upper() != "TABLE":
         return _other(session, tree, parameters)
-    target = _qualify_target(session, tree.this)
+    target = qualify_target(session, tree.this)
     return table_ddl.alter_table(session, tree, target, parameters)
 
 
 def _truncate(session: EngineSession, tree: exp.TruncateTable, parameters) -> StatementResult:
-    targets = [_qualify_target(session, t) for t in tree.expressions]
+    targets = [qualify_target(session, t) for t in tree.expressions]
     return table_ddl.truncate(session, tree, targets, parameters)
 
 
-def _qualify_target(session: EngineSession, table: exp.Table) -> exp.Table:
+def qualify_target(session: EngineSession, table: exp.Table) -> exp.Table:
     """Fill in the session's catalog/schema on a DDL target, so metadata knows its home."""
     if not table.args.get("db"):
         table.set("db", exp.to_identifier(session.schema))

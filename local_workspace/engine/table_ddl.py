@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from local_workspace.engine.session import EngineSession
 
 CDF_DEFAULT_CONF = "spark.databricks.delta.properties.defaults.enablechangedatafeed"
+# A local-workspace-only table property that sets information_schema.tables.table_type, so
+# scripts can make examples of kinds SQL cannot create here (FOREIGN needs a federated source).
+TABLE_TYPE_PROPERTY = "local_workspace.table_type"
+TABLE_TYPES = ("MANAGED", "EXTERNAL", "MATERIALIZED_VIEW", "STREAMING_TABLE", "FOREIGN")
 
 
 def name_of(target: exp.Table) -> versions.Name:
@@ -60,11 +64,16 @@ def pop_properties(create: exp.Create) -> tuple[dict[str, str], str | None]:
 
 
 def create_table(
-    session: EngineSession, tree: exp.Create, target: exp.Table, parameters: Sequence[Parameter]
+    session: EngineSession,
+    tree: exp.Create,
+    target: exp.Table,
+    parameters: Sequence[Parameter],
+    table_type: str | None = None,
 ) -> StatementResult:
     keys = ddl.pop_key_constraints(tree, target.name.lower())
     table_comment, column_comments = ddl.pop_comments(tree)
     properties, location = pop_properties(tree)
+    table_type = _table_type(properties.pop(TABLE_TYPE_PROPERTY, None) or table_type, location)
     if versions.is_true(session.conf_value(CDF_DEFAULT_CONF)):
         properties.setdefault(versions.CDF_KEY, "true")
     with session.write_transaction() as cursor:
@@ -79,11 +88,22 @@ def create_table(
             cursor.execute(statement)
         ddl.forget_constraints(cursor, name)
         ddl.record_constraints(cursor, name, keys)
-        _register(cursor, tree, vname, properties, location, previous)
+        _register(cursor, tree, vname, properties, location, previous, table_type)
     return empty_result()
 
 
-def _register(cursor, tree: exp.Create, name, properties, location, previous) -> None:
+def _table_type(declared: str | None, location: str | None) -> str:
+    kind = (declared or ("EXTERNAL" if location else "MANAGED")).upper()
+    if kind not in TABLE_TYPES:
+        raise SqlError(
+            "INVALID_PARAMETER_VALUE",
+            "22023",
+            f"{TABLE_TYPE_PROPERTY} must be one of {', '.join(TABLE_TYPES)}, got '{declared}'.",
+        )
+    return kind
+
+
+def _register(cursor, tree: exp.Create, name, properties, location, previous, kind) -> None:
     as_select = tree.args.get("expression") is not None
     operation = ("CREATE OR REPLACE TABLE" if tree.args.get("replace") else "CREATE TABLE") + (
         " AS SELECT" if as_select else ""
@@ -101,7 +121,7 @@ def _register(cursor, tree: exp.Create, name, properties, location, previous) ->
         operation,
         parameters,
         properties=properties,
-        table_type="EXTERNAL" if location else "MANAGED",
+        table_type=kind,
         location=location,
         first_version=first,
     )

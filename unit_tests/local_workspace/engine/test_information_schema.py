@@ -42,12 +42,12 @@ def test_columns_of_all_tables_in_one_query(demo) -> None:
         " ORDER BY table_name, ordinal_position",
     )
     assert [tuple(r.values()) for r in got] == [
-        ("customers", "customer_id", 0, "NO", "INT", "int", 32, 0, "the key"),
-        ("customers", "name", 1, "YES", "STRING", "string", None, None, None),
-        ("items", "order_id", 0, "NO", "BIGINT", "bigint", 64, 0, None),
-        ("items", "line_no", 1, "NO", "INT", "int", 32, 0, None),
-        ("items", "d", 2, "YES", "DECIMAL", "decimal(38,18)", 38, 18, None),
-        ("v", "customer_id", 0, "YES", "INT", "int", 32, 0, None),
+        ("customers", "customer_id", 1, "NO", "INT", "int", 32, 0, "the key"),
+        ("customers", "name", 2, "YES", "STRING", "string", None, None, None),
+        ("items", "order_id", 1, "NO", "BIGINT", "bigint", 64, 0, None),
+        ("items", "line_no", 2, "NO", "INT", "int", 32, 0, None),
+        ("items", "d", 3, "YES", "DECIMAL", "decimal(38,18)", 38, 18, None),
+        ("v", "customer_id", 1, "YES", "INT", "int", 32, 0, None),
     ]
 
 
