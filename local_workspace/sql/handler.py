@@ -15,6 +15,7 @@ from databricks.sql.thrift_api.TCLIService import ttypes as T
 from local_workspace.engine import Engine
 from local_workspace.faults import Faults
 from local_workspace.sql.arrow_encoding import ResultEncoding
+from local_workspace.sql.metadata import metadata_call
 from local_workspace.sql.operation import Operation
 from local_workspace.sql.parameters import engine_parameters
 from local_workspace.sql.sessions import PROTOCOL_VERSION, IdleLimits, SessionRegistry
@@ -26,17 +27,12 @@ log = logging.getLogger(__name__)
 # Required reply fields to fill even when replying with an error status.
 _REQUIRED_ON_ERROR = {"serverProtocolVersion": PROTOCOL_VERSION, "hasMoreRows": False}
 
-# RPCs not served yet; the client's catalogs()/schemas()/tables()/columns() use some of them.
+# RPCs not served (databricks-sql-connector does not send them).
 UNSUPPORTED_RPCS = (
     "GetInfo",
     "GetTypeInfo",
-    "GetCatalogs",
-    "GetSchemas",
-    "GetTables",
     "GetTableTypes",
-    "GetColumns",
     "GetFunctions",
-    "GetPrimaryKeys",
     "GetCrossReference",
     "GetDelegationToken",
     "CancelDelegationToken",
@@ -129,6 +125,26 @@ class ThriftHandler:
         return self._execute_reply(T.TExecuteStatementResp, operation, req.getDirectResults)
 
     @_guarded
+    def GetCatalogs(self, req: T.TGetCatalogsReq) -> T.TGetCatalogsResp:
+        return self._metadata("GetCatalogs", req)
+
+    @_guarded
+    def GetSchemas(self, req: T.TGetSchemasReq) -> T.TGetSchemasResp:
+        return self._metadata("GetSchemas", req)
+
+    @_guarded
+    def GetTables(self, req: T.TGetTablesReq) -> T.TGetTablesResp:
+        return self._metadata("GetTables", req)
+
+    @_guarded
+    def GetColumns(self, req: T.TGetColumnsReq) -> T.TGetColumnsResp:
+        return self._metadata("GetColumns", req)
+
+    @_guarded
+    def GetPrimaryKeys(self, req: T.TGetPrimaryKeysReq) -> T.TGetPrimaryKeysResp:
+        return self._metadata("GetPrimaryKeys", req)
+
+    @_guarded
     def GetOperationStatus(self, req: T.TGetOperationStatusReq) -> T.TGetOperationStatusResp:
         operation = self.registry.operation(req.operationHandle)
         operation.wait(self.poll_wait)  # long poll: the client asks again at once
@@ -171,6 +187,16 @@ class ThriftHandler:
 
         return self.registry.start(session, operation, run)
 
+    def _metadata(self, rpc: str, req):
+        """A metadata RPC: an operation like a statement's, over information_schema."""
+        session = self.registry.session(req.sessionHandle)
+        compute = metadata_call(rpc, req)
+        op_type = _OPERATION_TYPES.get(rpc, T.TOperationType.UNKNOWN)
+        operation = self._start(
+            session, lambda: compute(session.engine_session), ResultEncoding(), None, rpc, op_type
+        )
+        return self._execute_reply(getattr(T, f"T{rpc}Resp"), operation, req.getDirectResults)
+
     def _execute_reply(self, reply_type, operation: Operation, limits):
         if limits is not None:  # the synchronous path: answer with the outcome if it is quick
             operation.wait(self.direct_wait)
@@ -191,6 +217,12 @@ class ThriftHandler:
 
 
 _HANDLER_FAULTS = frozenset({"expire_session"})
+_OPERATION_TYPES = {
+    "GetCatalogs": T.TOperationType.GET_CATALOGS,
+    "GetSchemas": T.TOperationType.GET_SCHEMAS,
+    "GetTables": T.TOperationType.GET_TABLES,
+    "GetColumns": T.TOperationType.GET_COLUMNS,
+}
 
 
 def _direct_results(
