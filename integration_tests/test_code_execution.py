@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -130,3 +132,27 @@ def test_job_clusters_and_unknown_clusters_are_config_errors(w, tmp_path: Path) 
         read(stream(w, project, [py("1")], cluster_id=JOB_CLUSTER_ID))
     with pytest.raises(AirbyteTracedException, match=r"Check code_execution\.cluster_id"):
         read(stream(w, project, [py("1")], cluster_id="0000-nope"))
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "orders-pipeline"
+
+
+def test_the_example_project_builds_its_table_with_sql_and_python(w, tmp_path: Path) -> None:  # noqa: F811
+    project = tmp_path / "orders-pipeline"
+    shutil.copytree(EXAMPLE, project)
+    (project / "data").mkdir()
+    (project / "data" / "orders.csv").write_text("local only\n")
+    (project / "models" / "big.bin").write_bytes(b"\0" * 12_000_000)  # over the 10 MB limit
+    commands = json.loads((project / "commands.json").read_text())
+    messages = read(stream(w, project, commands))
+    results = records(messages)
+    assert [r["status"] for r in results] == ["finished"] * 4, results
+    assert results[2]["text"] == "main.analytics.daily_revenue\n"
+    assert results[3]["table"]["rows"] == [
+        ["2026-01-01", "ada", 120.5, 1],
+        ["2026-01-01", "bob", 80.0, 1],
+        ["2026-01-02", "ada", 10.0, 1],
+        ["2026-01-02", "bob", 55.25, 1],
+    ]
+    synced = results[0]["sync"]
+    assert synced["files_total"] == synced["files_sent"] == 11  # no data/, *.bin or scratch/

@@ -6,7 +6,14 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from airbyte_cdk.models import AirbyteMessage, AirbyteStream, ConfiguredAirbyteStream
+from airbyte_cdk.models import (
+    AirbyteMessage,
+    AirbyteStream,
+    AirbyteStreamStatus,
+    ConfiguredAirbyteStream,
+    Type,
+)
+from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as status_message
 from databricks.sdk import WorkspaceClient
 
 from source_databricks.auth import sdk_config
@@ -36,14 +43,20 @@ def read_code_stream(
     state: dict[str, Any] | None,
     logger: logging.Logger,
 ) -> Iterator[AirbyteMessage]:
-    """Run the code-execution stream; a config error when `code_execution` is not configured."""
+    """Run the code-execution stream (RUNNING status at its first record); a config error when
+    `code_execution` is not configured."""
     if config.code_execution is None:
         raise config_error(
             "The catalog selects command_results but the connection has no code_execution "
             "settings. Configure code_execution, or refresh the schema and deselect it."
         )
     stream = CodeExecutionStream(config.code_execution, lambda: workspace_client(config))
-    yield from stream.read(configured, state, logger)
+    running = False
+    for message in stream.read(configured, state, logger):
+        if not running and message.type == Type.RECORD:
+            running = True
+            yield status_message(configured.stream, AirbyteStreamStatus.RUNNING)
+        yield message
 
 
 def workspace_client(config: DatabricksConfig) -> WorkspaceClient:

@@ -1,0 +1,1 @@
+"""Orders pipeline: raw orders in, daily revenue per customer out."""
