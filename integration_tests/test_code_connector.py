@@ -4,14 +4,23 @@ read the table its commands built with the table streams."""
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.errors import NotFound
 
-from integration_tests.connector_process import configured_catalog, run_connector
+from integration_tests.connector_process import ROOT, configured_catalog, run_connector
 from integration_tests.local_workspace_process import RunningWorkspace, running_workspace
 from local_workspace.rest.cluster_registry import TERMINATED_ID
 
@@ -98,3 +107,58 @@ def test_read_command_results_then_the_table_it_built(config: dict) -> None:
         ("2026-01-02", "ada"),
         ("2026-01-02", "bob"),
     ]
+
+
+def test_sigterm_cancels_the_running_command_and_destroys_the_context(
+    config: dict, workspace: RunningWorkspace, tmp_path: Path
+) -> None:
+    looping = {"language": "python", "code": "import time\nwhile True:\n    time.sleep(0.05)"}
+    code = {**config["code_execution"], "commands": [looping]}
+    files = {"config": {**config, "code_execution": code}}
+    files["catalog"] = configured_catalog([_command_results_stream()])
+    for name, content in files.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(content))
+    args = [sys.executable, str(ROOT / "main.py"), "read"]
+    args += ["--config", str(tmp_path / "config.json"), "--catalog", str(tmp_path / "catalog.json")]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    context_id = _wait_for_running_command(process)
+    process.send_signal(signal.SIGTERM)
+    stdout, _ = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert f"Execution context {context_id} destroyed" in stdout
+    assert "Cancelling command" in stdout
+    with _client(workspace) as w, pytest.raises(NotFound):
+        w.command_execution.context_status(cluster_id=code["cluster_id"], context_id=context_id)
+
+
+def _command_results_stream() -> dict:
+    from source_databricks.code.records import RECORD_SCHEMA
+
+    return {"name": "command_results", "json_schema": RECORD_SCHEMA, "supported_sync_modes": []}
+
+
+def _wait_for_running_command(process: subprocess.Popen) -> str:
+    context_id = None
+    deadline = time.monotonic() + 120
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        found = re.search(r"Execution context (\S+) is ready", line)
+        context_id = found.group(1) if found else context_id
+        if context_id and "Command" not in line and "sys.path" not in line:
+            time.sleep(1.0)  # the setup command ran; the loop is now running
+            return context_id
+    raise AssertionError("the connector never started the command")
+
+
+@contextmanager
+def _client(workspace: RunningWorkspace) -> Iterator[WorkspaceClient]:
+    previous = os.environ.get("REQUESTS_CA_BUNDLE")
+    os.environ["REQUESTS_CA_BUNDLE"] = str(workspace.ca_file)
+    try:
+        yield WorkspaceClient(host=workspace.url, token=workspace.token, auth_type="pat")
+    finally:
+        if previous is None:
+            os.environ.pop("REQUESTS_CA_BUNDLE", None)
+        else:
+            os.environ["REQUESTS_CA_BUNDLE"] = previous
