@@ -10,7 +10,7 @@ HOST = "https://ws.example.com"
 
 
 def mocked_client(mock: requests_mock.Mocker) -> WorkspaceClient:
-    mock.get(f"{HOST}/.well-known/databricks-config", status_code=404, json={})
+    mock.get(f"{HOST}/.well-known/databricks-config", json={})
     config = Config(host=HOST, token="t", auth_type="pat", retry_timeout_seconds=5)
     return WorkspaceClient(config=config)
 
