@@ -122,6 +122,15 @@ ERROR_MAP: list[Row] = [
         "42883",
         "Cannot resolve routine `{name}` on search path.",
     ),
+    Row(
+        duckdb.ConversionException,
+        r"value (?P<value>\S+) can't be cast because the value is out of range for the"
+        r" destination type (?P<type>\w+)",
+        "CAST_OVERFLOW",
+        "22003",
+        "The value {value} cannot be cast to {type} due to an overflow. Use `try_cast` to "
+        "tolerate overflow and return NULL instead.",
+    ),
     Row(duckdb.ConversionException, r"(?P<detail>.*)", "CAST_INVALID_INPUT", "22018", "{detail}"),
     Row(
         duckdb.ConstraintException,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 
-from local_workspace.engine import catalogs
+from local_workspace.engine import catalogs, semantics
 from local_workspace.engine.errors import SqlError
 from local_workspace.engine.parameters import bind_parameters
 from local_workspace.engine.result import Parameter
@@ -227,4 +227,5 @@ RULES: list[Rule] = [
     _time_travel,
     _table_changes,
     _set_targets,
+    *semantics.RULES,
 ]

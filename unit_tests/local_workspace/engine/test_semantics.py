@@ -1,0 +1,68 @@
+"""Databricks (ANSI) semantics where DuckDB differs: one-line round trips per function family."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from local_workspace.engine import SqlError
+from unit_tests.local_workspace.engine.conftest import one
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT CAST(3.99 AS INT)", 3),
+        ("SELECT CAST(-3.99 AS BIGINT)", -3),
+        ("SELECT CAST(7 / 2 AS INT)", 3),
+        ("SELECT CAST(CAST(2.7 AS DOUBLE) AS SMALLINT)", 2),
+        ("SELECT dayofweek(DATE'2024-01-07')", 1),  # Sunday
+        ("SELECT dayofweek(DATE'2024-01-13')", 7),  # Saturday
+        ("SELECT date_add(DATE'2024-01-01', 3)", dt.date(2024, 1, 4)),
+        ("SELECT date_sub(DATE'2024-01-01', 3)", dt.date(2023, 12, 29)),
+        ("SELECT format_string('%05d-%s', 42, 'x')", "00042-x"),
+        ("SELECT unix_timestamp(TIMESTAMP'2024-01-01 00:00:00')", 1704067200),
+        ("SELECT unix_timestamp('2024-01-01 00:00:00')", 1704067200),
+        ("SELECT unix_timestamp('01/02/2024', 'MM/dd/yyyy')", 1704153600),
+        ("SELECT pmod(-7, 3)", 2),
+        ("SELECT pmod(7, -3)", 1),
+        ("SELECT INTERVAL '1-2' YEAR TO MONTH", "1-2"),
+        ("SELECT INTERVAL '-1-2' YEAR TO MONTH", "-1-2"),
+        ("SELECT INTERVAL '3 04:05:06' DAY TO SECOND", "3 04:05:06.000000000"),
+        ("SELECT INTERVAL '10:30' HOUR TO MINUTE", "0 10:30:00.000000000"),
+        ("SELECT 4 / 2", 2.0),
+    ],
+)
+def test_function_semantics(session, sql: str, expected) -> None:
+    assert one(session, sql) == expected
+
+
+def test_to_timestamp_with_format_is_a_timestamp_in_the_session_zone(session) -> None:
+    session.execute("SET TIME ZONE 'America/New_York'")
+    result = session.execute("SELECT to_timestamp('2024-01-02 03:04:05', 'yyyy-MM-dd HH:mm:ss')")
+    assert str(result.schema.types[0]) == "timestamp[us, tz=America/New_York]"
+    [value] = result.reader.read_all().column(0).to_pylist()
+    assert value.isoformat() == "2024-01-02T03:04:05-05:00"
+
+
+def test_rewritten_projections_keep_their_names(session) -> None:
+    result = session.execute("SELECT CAST(3.99 AS INT), pmod(-7, 3) AS m")
+    assert result.schema.names == ["CAST(3.99 AS INT)", "m"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "error_class", "sqlstate"),
+    [
+        ("SELECT 1 / 0", "DIVIDE_BY_ZERO", "22012"),
+        ("SELECT 1.5 / 0", "DIVIDE_BY_ZERO", "22012"),
+        ("SELECT id / (id - id) FROM range(3)", "DIVIDE_BY_ZERO", "22012"),
+        ("SELECT 5 % 0", "DIVIDE_BY_ZERO", "22012"),
+        ("SELECT CAST('abc' AS INT)", "CAST_INVALID_INPUT", "22018"),
+        ("SELECT CAST(300 AS TINYINT)", "CAST_OVERFLOW", "22003"),
+    ],
+)
+def test_ansi_errors(session, sql: str, error_class: str, sqlstate: str) -> None:
+    with pytest.raises(SqlError) as error:
+        session.execute(sql).reader.read_all()
+    assert (error.value.error_class, error.value.sqlstate) == (error_class, sqlstate)
