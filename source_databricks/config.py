@@ -34,6 +34,20 @@ class OAuthM2M(BaseModel):
     client_secret: str = Field(min_length=1, repr=False)
 
 
+class CursorReplication(BaseModel):
+    """Incremental streams use the cursor column each stream's configuration names."""
+
+    method: Literal["cursor"] = "cursor"
+
+
+class ChangeDataFeedReplication(BaseModel):
+    """Incremental streams of Delta tables read the Change Data Feed (updates and deletes too)."""
+
+    method: Literal["change_data_feed"]
+    # When retained history no longer reaches the saved version: fail, or take a new snapshot.
+    when_history_is_gone: Literal["fail", "resnapshot"] = "fail"
+
+
 class DatabricksConfig(BaseModel):
     """The connection as the user configured it (see spec.json for the field documentation)."""
 
@@ -52,6 +66,9 @@ class DatabricksConfig(BaseModel):
     checkpoint_interval: int = Field(default=100_000, ge=1)
     query_tag: str | None = Field(default=None, max_length=128)
     code_execution: CodeExecutionConfig | None = None
+    replication: CursorReplication | ChangeDataFeedReplication = Field(
+        default_factory=CursorReplication, discriminator="method"
+    )
 
     @model_validator(mode="after")
     def _one_warehouse(self) -> DatabricksConfig:

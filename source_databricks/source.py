@@ -42,7 +42,8 @@ class SourceDatabricks(Source):
         with open_warehouse(settings, logger) as warehouse:
             tables = discover_tables(warehouse, settings.scope, logger)
         logger.info(f"Discovered {len(tables)} tables and views")
-        streams = [TableStream(t).as_airbyte_stream() for t in tables]
+        streams = [TableStream(t, replication=settings.replication) for t in tables]
+        streams = [stream.as_airbyte_stream() for stream in streams]
         return AirbyteCatalog(streams=streams + code_streams(settings))
 
     def read(

@@ -25,7 +25,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_databricks.code.wiring import is_code_stream, read_code_stream
 from source_databricks.config import DatabricksConfig
 from source_databricks.output import Output, RecordBlock
-from source_databricks.tables.discovery import discover_tables
+from source_databricks.tables.discovery import TableInfo, discover_tables
 from source_databricks.tables.stream import TableStream
 from source_databricks.tables.warehouse import Warehouse, open_warehouse
 
@@ -70,9 +70,7 @@ def _read_tables(
 ) -> Iterator[Output]:
     with open_warehouse(config, logger) as warehouse:
         tables = discover_tables(warehouse, config.scope, logger)
-        streams = {
-            (t.namespace, t.name): TableStream(t, config.checkpoint_interval) for t in tables
-        }
+        streams = {(t.namespace, t.name): _stream(t, config) for t in tables}
         for configured in selected:
             key = (configured.stream.namespace, configured.stream.name)
             try:
@@ -122,6 +120,10 @@ def _stream_failed(
         else AirbyteTracedException.from_exception(error, stream_descriptor=descriptor)
     )
     yield traced.as_sanitized_airbyte_message(stream_descriptor=descriptor)
+
+
+def _stream(table: TableInfo, config: DatabricksConfig) -> TableStream:
+    return TableStream(table, config.checkpoint_interval, config.replication)
 
 
 def _stream_states(states: Sequence[AirbyteStateMessage]) -> dict[StreamKey, dict[str, Any]]:

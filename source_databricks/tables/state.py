@@ -33,17 +33,18 @@ class KeyState(BaseModel):
 def parse_cursor_state(raw: Mapping[str, Any] | None, stream: str) -> CursorState | None:
     if not raw:
         return None
-    return _parse(CursorState, raw, stream)
+    return parse_model(CursorState, raw, stream)
 
 
 def parse_key_state(raw: Mapping[str, Any] | None, stream: str) -> KeyState | None:
     """The position of an interrupted full refresh; None when it should start over."""
     if not raw or dict(raw) in (FULL_REFRESH_COMPLETE, NO_CURSOR):
         return None
-    return _parse(KeyState, raw, stream)
+    return parse_model(KeyState, raw, stream)
 
 
-def _parse(model: type[BaseModel], raw: Mapping[str, Any], stream: str) -> Any:
+def parse_model(model: type[BaseModel], raw: Mapping[str, Any], stream: str) -> Any:
+    """The state as `model`, or a config error asking for a reset when it does not fit."""
     try:
         return model.model_validate(dict(raw))
     except ValidationError:

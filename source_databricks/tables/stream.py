@@ -2,8 +2,9 @@
 
 - Full refresh of a table with a primary key is resumable: rows in key order, the last key (and
   the pinned version) checkpointed, resumed with `>=` since Databricks keys are not enforced.
-- Incremental reads rows whose cursor is at or above the saved value, in cursor order, from one
-  pinned version, checkpointing the exact last value emitted.
+- Incremental by cursor reads rows whose cursor is at or above the saved value, in cursor order,
+  from one pinned version, checkpointing the exact last value emitted.
+- Incremental by Change Data Feed is in change_feed.py.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from airbyte_cdk.models import AirbyteStream, ConfiguredAirbyteStream, FailureTy
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from sqlglot import exp
 
-from source_databricks.output import Output, RecordBlock, state_message
-from source_databricks.tables import sql
+from source_databricks.config import ChangeDataFeedReplication, CursorReplication
+from source_databricks.output import Output
+from source_databricks.tables import change_feed, sql
 from source_databricks.tables.discovery import Column, TableInfo
 from source_databricks.tables.position import OrderedRead, is_orderable
-from source_databricks.tables.progress import Progress
-from source_databricks.tables.records import RecordEncoder
+from source_databricks.tables.scan import Scan, Scanner
 from source_databricks.tables.state import (
     FULL_REFRESH_COMPLETE,
     NO_CURSOR,
@@ -34,25 +35,38 @@ from source_databricks.tables.types import json_schema
 from source_databricks.tables.versions import current_version, pinned
 from source_databricks.tables.warehouse import Warehouse
 
+Replication = CursorReplication | ChangeDataFeedReplication
+
 
 class TableStream:
     """One Databricks table: stream name = table name, namespace = `catalog.schema`."""
 
-    def __init__(self, table: TableInfo, checkpoint_interval: int = 100_000) -> None:
+    def __init__(
+        self,
+        table: TableInfo,
+        checkpoint_interval: int = 100_000,
+        replication: Replication | None = None,
+    ) -> None:
         self.table = table
         self.checkpoint_interval = checkpoint_interval
+        self.replication = replication or CursorReplication()
 
     @property
     def label(self) -> str:
         return f"{self.table.namespace}.{self.table.name}"
 
+    @property
+    def uses_change_feed(self) -> bool:
+        is_cdf = isinstance(self.replication, ChangeDataFeedReplication)
+        return is_cdf and change_feed.has_change_feed(self.table)
+
     def as_airbyte_stream(self) -> AirbyteStream:
         columns = self.table.columns
         properties = {c.name: json_schema(c.full_data_type, c.nullable) for c in columns}
         modes = [SyncMode.full_refresh]
-        if any(is_orderable(c) for c in columns):
+        if self.uses_change_feed or any(is_orderable(c) for c in columns):
             modes.append(SyncMode.incremental)
-        return AirbyteStream(
+        stream = AirbyteStream(
             name=self.table.name,
             namespace=self.table.namespace,
             json_schema={"type": "object", "properties": properties},
@@ -61,6 +75,7 @@ class TableStream:
             source_defined_primary_key=[[c] for c in self.table.primary_key] or None,
             is_resumable=bool(self.table.primary_key),
         )
+        return change_feed.as_change_feed_stream(stream) if self.uses_change_feed else stream
 
     def read(
         self,
@@ -70,55 +85,61 @@ class TableStream:
         logger: logging.Logger,
     ) -> Iterator[Output]:
         """The configured sync of this table: records, checkpoints and its final state."""
+        scanner = Scanner(
+            warehouse, self.table.name, self.table.namespace, self.checkpoint_interval, logger
+        )
         emit = self._selected_columns(configured.stream.json_schema)
-        if configured.sync_mode == SyncMode.incremental:
+        if configured.sync_mode == SyncMode.incremental and self.uses_change_feed:
+            assert isinstance(self.replication, ChangeDataFeedReplication)
+            reader = change_feed.ChangeFeedRead(self.table, self.replication, scanner)
+            yield from reader.read(emit, state)
+        elif configured.sync_mode == SyncMode.incremental:
             cursor = self._cursor_column(configured.cursor_field)
-            yield from self._incremental(warehouse, emit, cursor, state, logger)
+            yield from self._incremental(scanner, emit, cursor, state)
         elif self.table.primary_key:
-            yield from self._resumable_full_refresh(warehouse, emit, state, logger)
+            yield from self._resumable_full_refresh(scanner, emit, state)
         else:
             logger.info(f"{self.label} has no primary key: an interrupted full refresh restarts")
-            yield from self._scan(warehouse, emit, None, None, logger, lambda _: None)
-            yield self._state(NO_CURSOR)
+            yield from scanner.run(Scan(self._query(emit, None, None), emit=emit))
+            yield scanner.state(NO_CURSOR)
 
     def _resumable_full_refresh(
-        self, warehouse: Warehouse, emit: list[str], state: Any, logger: logging.Logger
+        self, scanner: Scanner, emit: list[str], state: Any
     ) -> Iterator[Output]:
         saved = parse_key_state(state, self.label)
         key = self.table.primary_key
         if saved and saved.primary_key != key:
-            logger.warning(f"{self.label}: primary key changed, the full refresh starts over")
+            scanner.logger.warning(f"{self.label}: primary key changed, the refresh starts over")
             saved = None
-        version = saved.version if saved else current_version(warehouse, self.table, logger)
-        order = OrderedRead(self._columns(key), saved.position if saved else None)
         if saved:
-            logger.info(f"{self.label}: resuming the full refresh at key {saved.position}")
+            scanner.logger.info(f"{self.label}: resuming the full refresh at key {saved.position}")
+        version = (
+            saved.version
+            if saved
+            else current_version(scanner.warehouse, self.table, scanner.logger)
+        )
+        order = OrderedRead(self._columns(key), saved.position if saved else None)
 
         def checkpoint(position: tuple[str | None, ...]) -> dict:
             return KeyState(primary_key=key, position=position, version=version).model_dump()
 
-        yield from self._scan(warehouse, emit, order, version, logger, checkpoint)
-        yield self._state(FULL_REFRESH_COMPLETE)
+        yield from scanner.run(self._ordered_scan(emit, order, version), checkpoint)
+        yield scanner.state(FULL_REFRESH_COMPLETE)
 
     def _incremental(
-        self,
-        warehouse: Warehouse,
-        emit: list[str],
-        cursor: Column,
-        state: Any,
-        logger: logging.Logger,
+        self, scanner: Scanner, emit: list[str], cursor: Column, state: Any
     ) -> Iterator[Output]:
         saved = parse_cursor_state(state, self.label)
         if saved and saved.cursor_field != cursor.name:
-            logger.warning(
+            scanner.logger.warning(
                 f"{self.label}: cursor changed from {saved.cursor_field} to {cursor.name}, "
                 "reading every row"
             )
             saved = None
         start = saved.cursor if saved else None
-        version = current_version(warehouse, self.table, logger)
+        version = current_version(scanner.warehouse, self.table, scanner.logger)
         if start is not None:
-            self._warn_null_cursors(warehouse, cursor, version, logger)
+            self._warn_null_cursors(scanner, cursor, version)
         order = OrderedRead((cursor,), None if start is None else (start,))
 
         def checkpoint(position: tuple[str | None, ...]) -> dict | None:
@@ -126,70 +147,33 @@ class TableStream:
                 return None
             return CursorState(cursor_field=cursor.name, cursor=position[0]).model_dump()
 
-        last = yield from self._scan(warehouse, emit, order, version, logger, checkpoint)
+        last = yield from scanner.run(self._ordered_scan(emit, order, version), checkpoint)
         if last is None:  # no row moved the cursor: the saved position still holds
-            yield self._state(CursorState(cursor_field=cursor.name, cursor=start).model_dump())
+            yield scanner.state(CursorState(cursor_field=cursor.name, cursor=start).model_dump())
 
-    def _scan(
-        self,
-        warehouse: Warehouse,
-        emit: list[str],
-        order: OrderedRead | None,
-        version: int | None,
-        logger: logging.Logger,
-        checkpoint: Any,
-    ) -> Iterator[Output]:
-        """Stream the rows, checkpointing every `checkpoint_interval` records and at the end.
-
-        Returns the last state emitted, or None when no row gave a position to checkpoint.
-        """
-        ordering = [c.name for c in order.columns] if order else []
-        read_columns = emit + [name for name in ordering if name not in emit]
-        query = self._query(read_columns, order, version)
-        encoder = RecordEncoder(self.table.name, self.table.namespace, emit)
-        progress = Progress(self.label, logger)
-        since, last_state, pending = 0, None, None
-        try:
-            for batch in warehouse.stream(query, order.parameters() if order else []):
-                yield RecordBlock(
-                    self.table.name, self.table.namespace, batch.num_rows, encoder.encode(batch)
-                )
-                progress.add(batch.num_rows)
-                since += batch.num_rows
-                pending = checkpoint(encoder.last_values(batch, ordering)) if order else None
-                if pending and since >= self.checkpoint_interval:
-                    yield self._state(pending)
-                    since, last_state = 0, pending
-        finally:
-            encoder.close()
-        progress.finish()
-        if pending and pending != last_state:
-            yield self._state(pending)
-            last_state = pending
-        return last_state
+    def _ordered_scan(self, emit: list[str], order: OrderedRead, version: int | None) -> Scan:
+        positions = [c.name for c in order.columns]
+        columns = emit + [name for name in positions if name not in emit]
+        return Scan(self._query(columns, order, version), order.parameters(), emit, positions)
 
     def _query(self, columns: Sequence[str], order: OrderedRead | None, version: int | None) -> str:
-        table = pinned(
-            sql.table_ref(self.table.catalog, self.table.schema, self.table.name), version
-        )
-        query = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(table)
+        query = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(self._ref(version))
         if order is not None:
             condition = order.condition()
             query = query.where(condition) if condition is not None else query
             query = query.order_by(*order.order_by())
         return query.sql(sql.DIALECT)
 
-    def _warn_null_cursors(
-        self, warehouse: Warehouse, cursor: Column, version: int | None, logger: logging.Logger
-    ) -> None:
-        table = pinned(
-            sql.table_ref(self.table.catalog, self.table.schema, self.table.name), version
-        )
+    def _ref(self, version: int | None) -> exp.Table:
+        table = self.table
+        return pinned(sql.table_ref(table.catalog, table.schema, table.name), version)
+
+    def _warn_null_cursors(self, scanner: Scanner, cursor: Column, version: int | None) -> None:
         is_null = exp.column(cursor.name, quoted=True).is_(exp.null())
-        query = exp.select(exp.func("count", exp.Star())).from_(table).where(is_null)
-        (count,) = warehouse.query(query.sql(sql.DIALECT))[0]
+        query = exp.select(exp.func("count", exp.Star())).from_(self._ref(version)).where(is_null)
+        (count,) = scanner.warehouse.query(query.sql(sql.DIALECT))[0]
         if count:
-            logger.warning(
+            scanner.logger.warning(
                 f"{self.label}: {count:,} rows have a NULL {cursor.name}; incremental syncs "
                 "after the first do not emit them (use Change Data Feed or a non-null cursor)"
             )
@@ -221,6 +205,3 @@ class TableStream:
                 failure_type=FailureType.config_error,
             )
         return column
-
-    def _state(self, blob: dict) -> Any:
-        return state_message(self.table.name, self.table.namespace, blob)

@@ -20,18 +20,41 @@ def current_version(warehouse: Warehouse, table: TableInfo, logger: logging.Logg
     """The table's latest version, or None when it has no history to pin (views, non-Delta)."""
     if table.table_type.upper() not in VERSIONED_TYPES:
         return None
-    ref = sql.table_ref(table.catalog, table.schema, table.name).sql(sql.DIALECT)
+    ref = sql.table_ref(table.catalog, table.schema, table.name)
     try:
-        history = warehouse.query_dicts(f"DESCRIBE HISTORY {ref} LIMIT 1")
+        return latest_commit(warehouse, ref)[0]
     except AirbyteTracedException as error:
         if error.failure_type == FailureType.transient_error:
             raise
         logger.warning(
-            f"{table.namespace}.{table.name}: no version to pin, reading the live "
-            f"table ({error.message})"
+            f"{table.namespace}.{table.name}: no version to pin, reading the live table "
+            f"({error.message})"
         )
         return None
-    return int(history[0]["version"]) if history else None
+
+
+def latest_commit(warehouse: Warehouse, table: exp.Table) -> tuple[int, str]:
+    """The table's latest version and its commit time (RFC 3339)."""
+    history = _history(warehouse, table, latest_only=True)
+    if not history:
+        raise AirbyteTracedException(
+            message=f"{table.sql(sql.DIALECT)} has no history.",
+            failure_type=FailureType.system_error,
+        )
+    return int(history[0]["version"]), history[0]["timestamp"].isoformat()
+
+
+def commit_time(warehouse: Warehouse, table: exp.Table, version: int) -> str | None:
+    """The commit time of one version, or None when history no longer holds it."""
+    for commit in _history(warehouse, table, latest_only=False):
+        if int(commit["version"]) == version:
+            return commit["timestamp"].isoformat()
+    return None
+
+
+def _history(warehouse: Warehouse, table: exp.Table, latest_only: bool) -> list[dict]:
+    limit = " LIMIT 1" if latest_only else ""
+    return warehouse.query_dicts(f"DESCRIBE HISTORY {table.sql(sql.DIALECT)}{limit}")
 
 
 def pinned(table: exp.Table, version: int | None) -> exp.Table:

@@ -1,0 +1,68 @@
+"""Stream one query's rows as record blocks, with truthful checkpoints along the way."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from source_databricks.output import Output, RecordBlock, state_message
+from source_databricks.tables.progress import Progress
+from source_databricks.tables.records import RecordEncoder
+from source_databricks.tables.warehouse import Warehouse
+
+# Turns the exact text of the last row's position columns into a state, or None if it cannot.
+Checkpoint = Callable[[tuple[str | None, ...]], dict | None]
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A query whose rows arrive in the order of `positions` (empty: no checkpoints)."""
+
+    query: str
+    parameters: Sequence[Any] = ()
+    emit: Sequence[str] | None = None
+    positions: Sequence[str] = ()
+
+
+class Scanner:
+    """Runs scans for one stream, checkpointing every `interval` records and at the end."""
+
+    def __init__(
+        self,
+        warehouse: Warehouse,
+        name: str,
+        namespace: str | None,
+        interval: int,
+        logger: logging.Logger,
+    ) -> None:
+        self.warehouse, self.name, self.namespace = warehouse, name, namespace
+        self.interval, self.logger = interval, logger
+
+    def state(self, blob: dict) -> Output:
+        return state_message(self.name, self.namespace, blob)
+
+    def run(self, scan: Scan, checkpoint: Checkpoint | None = None) -> Iterator[Output]:
+        """Yield record blocks and checkpoints; return the last state emitted (or None)."""
+        encoder = RecordEncoder(self.name, self.namespace, scan.emit)
+        progress = Progress(f"{self.namespace}.{self.name}", self.logger)
+        since, emitted, pending = 0, None, None
+        try:
+            for batch in self.warehouse.stream(scan.query, scan.parameters):
+                lines = encoder.encode(batch)
+                yield RecordBlock(self.name, self.namespace, batch.num_rows, lines)
+                progress.add(batch.num_rows)
+                if checkpoint and scan.positions:
+                    pending = checkpoint(encoder.last_values(batch, scan.positions)) or pending
+                since += batch.num_rows
+                if pending and pending != emitted and since >= self.interval:
+                    yield self.state(pending)
+                    since, emitted = 0, pending
+        finally:
+            encoder.close()
+        progress.finish()
+        if pending and pending != emitted:
+            yield self.state(pending)
+            emitted = pending
+        return emitted
