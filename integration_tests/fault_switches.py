@@ -20,9 +20,7 @@ class FaultSwitches:
     """A tiny client of the admin endpoint (stdlib only, trusting the workspace's CA)."""
 
     def __init__(self, workspace: RunningWorkspace) -> None:
-        self._url = workspace.url + "/local/faults"
-        self._token = workspace.token
-        self._tls = ssl.create_default_context(cafile=str(workspace.ca_file))
+        self._workspace = workspace
         self._baseline = self.state()["injected"]  # the server's counts only ever grow
 
     def arm(self, **fault: Any) -> dict:
@@ -42,9 +40,19 @@ class FaultSwitches:
         return sum(counts.get(k, 0) - self._baseline.get(k, 0) for k in kinds)
 
     def _call(self, method: str, body: dict | None = None) -> dict:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self._url, data=data, method=method)
-        request.add_header("Authorization", f"Bearer {self._token}")
-        request.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(request, context=self._tls, timeout=30) as reply:
-            return json.loads(reply.read())
+        return _request(self._workspace, method, "/local/faults", body)
+
+
+def sql_status(workspace: RunningWorkspace) -> dict:
+    """The server's open SQL sessions and operations (``GET /local/sql``)."""
+    return _request(workspace, "GET", "/local/sql")
+
+
+def _request(workspace: RunningWorkspace, method: str, path: str, body: dict | None = None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(workspace.url + path, data=data, method=method)
+    request.add_header("Authorization", f"Bearer {workspace.token}")
+    request.add_header("Content-Type", "application/json")
+    tls = ssl.create_default_context(cafile=str(workspace.ca_file))
+    with urllib.request.urlopen(request, context=tls, timeout=30) as reply:
+        return json.loads(reply.read())

@@ -33,7 +33,7 @@ from local_workspace.rest.dbfs import dbfs_routes
 from local_workspace.rest.errors import EXCEPTION_HANDLERS, ApiError
 from local_workspace.rest.file_roots import FileRoots
 from local_workspace.rest.files import files_routes
-from local_workspace.rest.local_admin import fault_routes
+from local_workspace.rest.local_admin import admin_routes
 from local_workspace.rest.oidc import oidc_routes
 from local_workspace.rest.scim import scim_routes
 from local_workspace.rest.warehouses import warehouse_api_routes
@@ -103,7 +103,7 @@ def build_app(workspace: Workspace) -> Starlette:
         *cluster_routes(workspace.compute.clusters),
         *command_routes(workspace.compute),
         *warehouse_api_routes(workspace.sql),
-        *fault_routes(workspace.faults),
+        *admin_routes(workspace.faults, workspace.sql),
         *workspace_routes(FileRoots(workspace.data_dir.path).workspace),
         *dbfs_routes(FileRoots(workspace.data_dir.path).dbfs),
         *files_routes(FileRoots(workspace.data_dir.path).volumes),

@@ -1,9 +1,11 @@
-"""Local-only admin routes (``/local/…``, bearer token required): the fault switches.
+"""Local-only admin routes (``/local/…``, bearer token required): fault switches, SQL status.
 
 ``GET /local/faults``     armed faults and injection counts:
                           ``{"faults": [...], "injected": {"unavailable": 2}, "total": 2}``
 ``POST /local/faults``    arm faults: one fault object, or ``{"faults": [...]}``; replies as GET
 ``DELETE /local/faults``  disarm every fault (counts stay)
+
+``GET /local/sql``       open SQL sessions and operations: ``{"sessions": 2, "operations": 3}``
 
 A fault object is ``{"kind": "unavailable", "rpc": "ExecuteStatement", "count": 2}``; see
 ``local_workspace.faults`` for the kinds and their options.
@@ -20,6 +22,16 @@ from local_workspace.rest.errors import ApiError
 from local_workspace.rest.http import json_body, reply
 
 FAULTS_PATH = "/local/faults"
+SQL_STATUS_PATH = "/local/sql"
+
+
+def admin_routes(faults: Faults, sql) -> list[Route]:
+    """Every ``/local/`` route: faults, and the SQL handler's status."""
+
+    async def sql_status(request: Request) -> JSONResponse:
+        return reply(sql.registry.counts())
+
+    return [*fault_routes(faults), Route(SQL_STATUS_PATH, sql_status, methods=["GET"])]
 
 
 def fault_routes(faults: Faults) -> list[Route]:

@@ -72,7 +72,8 @@ class ThriftHandler:
 
     ``direct_wait``: how long ExecuteStatement waits for a statement before replying RUNNING
     (the client then polls); ``poll_wait``: how long GetOperationStatus waits for a change
-    (the client polls without pause).
+    (the client polls without pause; it also sends one request at a time per connection, so a
+    cancel from another thread waits behind a poll: keep polls short).
     """
 
     def __init__(
@@ -82,7 +83,7 @@ class ThriftHandler:
         faults: Faults | None = None,
         idle: IdleLimits | None = None,
         direct_wait: float = 1.0,
-        poll_wait: float = 0.5,
+        poll_wait: float = 0.2,
     ) -> None:
         self.registry = SessionRegistry(engine, idle)
         self.warehouse = warehouse

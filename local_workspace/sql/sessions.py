@@ -65,7 +65,7 @@ class SessionRegistry:
     """Sessions and operations by handle, and the workers running statements; thread-safe."""
 
     def __init__(self, engine: Engine, idle: IdleLimits | None = None) -> None:
-        self._engine = engine
+        self.engine = engine
         self.idle = idle or IdleLimits()
         self._sessions: dict[bytes, SqlSession] = {}
         self._operations: dict[bytes, tuple[SqlSession, Operation]] = {}
@@ -78,7 +78,7 @@ class SessionRegistry:
     def open_session(
         self, catalog: str | None, schema: str | None, conf: dict[str, str]
     ) -> SqlSession:
-        engine_session = engine_call(lambda: self._engine.open_session(catalog, schema, conf))
+        engine_session = engine_call(lambda: self.engine.open_session(catalog, schema, conf))
         session = SqlSession(engine_session)
         with self._lock:
             self._sessions[session.key] = session
@@ -88,6 +88,11 @@ class SessionRegistry:
     def session_count(self) -> int:
         with self._lock:
             return len(self._sessions)
+
+    def counts(self) -> dict[str, int]:
+        """Open sessions and operations (for ``GET /local/sql``)."""
+        with self._lock:
+            return {"sessions": len(self._sessions), "operations": len(self._operations)}
 
     def session(self, handle: T.TSessionHandle | None) -> SqlSession:
         """The session behind ``handle``; InvalidHandle if closed, expired or unknown."""
