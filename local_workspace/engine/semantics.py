@@ -189,9 +189,9 @@ def _compound_intervals(tree: exp.Expression, ctx) -> exp.Expression:
 def _divide_by_zero(tree: exp.Expression, ctx) -> exp.Expression:
     def build(node: exp.Div):
         divisor = node.expression
-        if isinstance(divisor, exp.Literal) and not divisor.is_string:
-            if float(divisor.name) != 0:
-                return None
+        literal = isinstance(divisor, exp.Literal) and not divisor.is_string
+        if literal and float(divisor.name) != 0:
+            return None
         checked = exp.If(
             this=exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0)),
             true=exp.Anonymous(this="error", expressions=[exp.Literal.string(DIVIDE_BY_ZERO)]),

@@ -136,6 +136,8 @@ class EngineSession:
             cursors, self._live = [*self._live, self.cursor], set()
         for cursor in cursors:
             cursor.close()
+        self.temp_views.clear()
+        self._arrow_views.clear()
         self._engine.forget(self)
 
     # -- used by statement handlers -------------------------------------------------------

@@ -142,3 +142,30 @@ def test_unsupported_statements_say_so(session) -> None:
         with pytest.raises(SqlError) as error:
             session.execute(sql)
         assert error.value.error_class == "UNSUPPORTED_FEATURE", sql
+
+
+def test_closing_a_session_drops_its_temp_views(engine) -> None:
+    session = engine.open_session()
+    session.create_temp_view("df", pa.table({"a": [1]}))
+    session.close()
+    assert session.temp_views == {}
+
+
+def test_writes_from_many_sessions_get_distinct_versions(engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    setup = engine.open_session()
+    setup.execute("CREATE TABLE t (id INT)")
+
+    def write(i: int) -> None:
+        session = engine.open_session()
+        try:
+            session.execute(f"INSERT INTO t VALUES ({i})")
+        finally:
+            session.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(16)))
+    versions = [r["version"] for r in rows(setup, "DESCRIBE HISTORY t")]
+    assert versions == list(range(16, -1, -1))
+    assert one(setup, "SELECT count(*) FROM t VERSION AS OF 8") == 8
