@@ -22,7 +22,7 @@ from databricks.sdk.errors import NotFound
 
 from integration_tests.connector_process import ROOT, configured_catalog, run_connector
 from integration_tests.local_workspace_process import RunningWorkspace, running_workspace
-from local_workspace.rest.cluster_registry import TERMINATED_ID
+from local_workspace.rest.cluster_registry import JOB_CLUSTER_ID, TERMINATED_ID
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "orders-pipeline"
 
@@ -162,3 +162,33 @@ def _client(workspace: RunningWorkspace) -> Iterator[WorkspaceClient]:
             os.environ.pop("REQUESTS_CA_BUNDLE", None)
         else:
             os.environ["REQUESTS_CA_BUNDLE"] = previous
+
+
+def code_only(config: dict) -> dict:
+    return {k: v for k, v in config.items() if k not in ("http_path", "include_schemas")}
+
+
+def test_check_validates_code_execution_and_needs_no_warehouse_for_it(config: dict) -> None:
+    run = run_connector("check", config=code_only(config))
+    statuses_seen = [m["connectionStatus"]["status"] for m in run.of_type("CONNECTION_STATUS")]
+    assert statuses_seen == ["SUCCEEDED"], run.stdout[-2000:]
+    streams = run_connector("discover", config=code_only(config)).of_type("CATALOG")[0]["catalog"][
+        "streams"
+    ]
+    assert [s["name"] for s in streams] == ["command_results"]
+
+
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [
+        ({"project_dir": "/no/such/project"}, "code_execution.project_dir"),
+        ({"cluster_id": JOB_CLUSTER_ID}, "code_execution.cluster_id"),
+    ],
+)
+def test_check_reports_an_unusable_project_or_cluster(config: dict, override, field) -> None:
+    broken = {**code_only(config), "code_execution": {**config["code_execution"], **override}}
+    run = run_connector("check", config=broken)
+    statuses_seen = [m["connectionStatus"]["status"] for m in run.of_type("CONNECTION_STATUS")]
+    assert statuses_seen == ["FAILED"], run.stdout[-2000:]
+    assert run.errors[0]["failure_type"] == "config_error"
+    assert field in run.errors[0]["message"]

@@ -72,9 +72,14 @@ class DatabricksConfig(BaseModel):
 
     @model_validator(mode="after")
     def _one_warehouse(self) -> DatabricksConfig:
-        if not (self.http_path or self.warehouse_id):
+        if not (self.has_warehouse or self.code_execution):
             raise ValueError("set http_path or warehouse_id to choose the SQL warehouse")
         return self
+
+    @property
+    def has_warehouse(self) -> bool:
+        """Whether table streams are configured (a code-execution-only connection has none)."""
+        return bool(self.http_path or self.warehouse_id)
 
     @field_validator("host")
     @classmethod

@@ -17,7 +17,7 @@ from airbyte_cdk.sources import Source
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from sqlglot import exp
 
-from source_databricks.code.wiring import code_streams
+from source_databricks.code.wiring import check_code_execution, code_streams
 from source_databricks.config import DatabricksConfig, parse_config
 from source_databricks.sync import Output, read_catalog
 from source_databricks.tables import sql
@@ -31,17 +31,21 @@ class SourceDatabricks(Source):
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         settings = parse_config(config)
-        with open_warehouse(settings, logger) as warehouse:
-            warehouse.query("SELECT 1")
-            _check_scope(warehouse, settings)
-        logger.info(f"Connected to {settings.hostname}; the configured catalogs are readable")
+        if settings.has_warehouse:
+            with open_warehouse(settings, logger) as warehouse:
+                warehouse.query("SELECT 1")
+                _check_scope(warehouse, settings)
+            logger.info(f"Connected to {settings.hostname}; the configured catalogs are readable")
+        check_code_execution(settings, logger)
         return AirbyteConnectionStatus(status=Status.SUCCEEDED)
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
         settings = parse_config(config)
-        with open_warehouse(settings, logger) as warehouse:
-            tables = discover_tables(warehouse, settings.scope, logger)
-        logger.info(f"Discovered {len(tables)} tables and views")
+        tables = []
+        if settings.has_warehouse:
+            with open_warehouse(settings, logger) as warehouse:
+                tables = discover_tables(warehouse, settings.scope, logger)
+            logger.info(f"Discovered {len(tables)} tables and views")
         streams = [TableStream(t, replication=settings.replication) for t in tables]
         streams = [stream.as_airbyte_stream() for stream in streams]
         return AirbyteCatalog(streams=streams + code_streams(settings))

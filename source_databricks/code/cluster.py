@@ -44,6 +44,12 @@ class ClusterWaiter:
         self.client, self.cluster_id, self.logger = client, cluster_id, logger
         self.sleep, self.clock = sleep, clock
 
+    def check(self) -> ClusterDetails:
+        """The cluster's details, if it exists and can run commands (whatever its state)."""
+        details = self._get()
+        _refuse_unusable(details)
+        return details
+
     def ensure_running(self, start: bool, timeout_minutes: int) -> ClusterDetails:
         """The cluster's details once RUNNING; a clear error when it cannot get there."""
         details = self._get()

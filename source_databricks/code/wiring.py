@@ -17,7 +17,9 @@ from airbyte_cdk.utils.stream_status_utils import as_airbyte_message as status_m
 from databricks.sdk import WorkspaceClient
 
 from source_databricks.auth import sdk_config
+from source_databricks.code.cluster import ClusterWaiter
 from source_databricks.code.errors import config_error
+from source_databricks.code.project import project_root
 from source_databricks.code.stream import (
     STREAM_NAME,
     STREAM_NAMESPACE,
@@ -57,6 +59,17 @@ def read_code_stream(
             running = True
             yield status_message(configured.stream, AirbyteStreamStatus.RUNNING)
         yield message
+
+
+def check_code_execution(config: DatabricksConfig, logger: logging.Logger) -> None:
+    """The project directory exists and the cluster can run commands; else a config error."""
+    if config.code_execution is None:
+        return
+    project_root(config.code_execution.project_dir)
+    cluster = ClusterWaiter(workspace_client(config), config.code_execution.cluster_id, logger)
+    details = cluster.check()
+    state = details.state.value if details.state else "in an unknown state"
+    logger.info(f"Cluster {details.cluster_id} can run commands (now {state})")
 
 
 def workspace_client(config: DatabricksConfig) -> WorkspaceClient:

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from databricks import sql
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.core import Config
@@ -75,6 +77,12 @@ def open_warehouse(config: DatabricksConfig, logger: logging.Logger) -> Iterator
     A warehouse given by id is started first if it is stopped; one given by http_path starts on
     connect, as Databricks does, which can take minutes: the wait is logged either way.
     """
+    if not config.has_warehouse:
+        raise AirbyteTracedException(
+            message="Table streams are selected but no SQL warehouse is configured. Set "
+            "http_path or warehouse_id.",
+            failure_type=FailureType.config_error,
+        )
     ensure_reachable(config)
     auth = sdk_config(config)
     signed_headers(auth)  # bad OAuth client credentials fail here, with a message saying so
