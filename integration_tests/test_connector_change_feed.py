@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from integration_tests.connector_process import configured_catalog, run_connector
-from integration_tests.test_connector_incremental import Tables, final_state, state_input
+from integration_tests.test_connector_incremental import final_state, state_input
+from integration_tests.workspace_sql import Tables
 
 SCHEMA = "cdf_tests"
 NAMESPACE = f"main.{SCHEMA}"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from integration_tests.connector_process import run_connector
+from integration_tests.conftest import config_for
+from integration_tests.connector_process import configured_catalog, run_connector
+from integration_tests.workspace_sql import Tables
 from local_workspace import demo_data
 
 NAMESPACE = f"{demo_data.CATALOG}.{demo_data.SCHEMA}"
@@ -72,3 +74,34 @@ def test_not_null_columns_are_not_nullable(catalog):
 def test_streams_offer_full_refresh(catalog):
     for stream in catalog.values():
         assert "full_refresh" in stream["supported_sync_modes"]
+
+
+def test_hive_metastore_tables_are_discovered_through_show_and_describe(demo_workspace):
+    tables = Tables(demo_workspace)
+    tables.run("CREATE SCHEMA IF NOT EXISTS hive_metastore.legacy")
+    tables.run(
+        "CREATE OR REPLACE TABLE hive_metastore.legacy.orders "
+        "(id BIGINT, amount DECIMAL(10,2), placed_at TIMESTAMP)"
+    )
+    tables.run("INSERT INTO hive_metastore.legacy.orders VALUES (7, 12.50, NULL)")
+    tables.run(
+        "CREATE OR REPLACE VIEW hive_metastore.legacy.big_orders AS "
+        "SELECT id FROM hive_metastore.legacy.orders WHERE amount > 10"
+    )
+    tables.close()
+    config = config_for(demo_workspace, catalogs=["hive_metastore"], include_schemas=["legacy"])
+    run = run_connector("discover", config=config)
+    streams = {s["name"]: s for s in run.of_type("CATALOG")[0]["catalog"]["streams"]}
+    assert set(streams) == {"orders", "big_orders"}
+    assert streams["orders"]["namespace"] == "hive_metastore.legacy"
+    assert streams["orders"]["json_schema"]["properties"]["amount"] == {"type": ["null", "number"]}
+    read = run_connector(
+        "read",
+        config=config,
+        catalog=configured_catalog([streams["orders"], streams["big_orders"]]),
+    )
+    assert read.returncode == 0, read.stdout[-2000:]
+    assert sorted((r["stream"], r["data"]["id"]) for r in read.records) == [
+        ("big_orders", 7),
+        ("orders", 7),
+    ]

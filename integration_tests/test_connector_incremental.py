@@ -10,27 +10,12 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from databricks import sql
 
 from integration_tests.connector_process import configured_catalog, run_connector
-from integration_tests.local_workspace_process import RunningWorkspace
+from integration_tests.workspace_sql import Tables
 
 SCHEMA = "sync_tests"
 NAMESPACE = f"main.{SCHEMA}"
-
-
-class Tables:
-    """Creates and changes test tables in main.sync_tests through the real SQL client."""
-
-    def __init__(self, workspace: RunningWorkspace) -> None:
-        self._connection = sql.connect(**workspace.sql_connect_kwargs())
-
-    def run(self, statement: str, parameters: list[Any] | None = None) -> None:
-        with self._connection.cursor() as cursor:
-            cursor.execute(statement, parameters or [])
-
-    def close(self) -> None:
-        self._connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,9 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_databricks.code.wiring import is_code_stream, read_code_stream
 from source_databricks.config import DatabricksConfig
 from source_databricks.output import Output, RecordBlock
-from source_databricks.tables.discovery import TableInfo, discover_tables
+from source_databricks.tables.discovery import discover_tables
 from source_databricks.tables.stream import TableStream
+from source_databricks.tables.table_info import TableInfo
 from source_databricks.tables.warehouse import Warehouse, open_warehouse
 
 StreamKey = tuple[str | None, str]

@@ -19,10 +19,10 @@ from source_databricks.config import ChangeDataFeedReplication
 from source_databricks.errors import error_class
 from source_databricks.output import Output
 from source_databricks.tables import sql
-from source_databricks.tables.discovery import TableInfo
 from source_databricks.tables.position import OrderedRead
 from source_databricks.tables.scan import Scan, Scanner
 from source_databricks.tables.state import parse_model
+from source_databricks.tables.table_info import TableInfo
 from source_databricks.tables.types import TIMESTAMP_TZ
 from source_databricks.tables.versions import VERSIONED_TYPES, commit_time, latest_commit, pinned
 

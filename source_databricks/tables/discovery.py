@@ -9,38 +9,16 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from source_databricks.tables import sql
+from source_databricks.tables import hive_metastore, sql
 from source_databricks.tables.scope import Scope
+from source_databricks.tables.table_info import Column, TableInfo
 from source_databricks.tables.types import parse_type
 from source_databricks.tables.warehouse import Warehouse
 
 TableKey = tuple[str, str, str]
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    full_data_type: str
-    nullable: bool
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    catalog: str
-    schema: str
-    name: str
-    table_type: str
-    columns: tuple[Column, ...] = ()
-    primary_key: tuple[str, ...] = field(default=())
-
-    @property
-    def namespace(self) -> str:
-        """The stream namespace: `catalog.schema` (Unity Catalog names hold no dots)."""
-        return f"{self.catalog}.{self.schema}"
 
 
 def discover_tables(warehouse: Warehouse, scope: Scope, logger: logging.Logger) -> list[TableInfo]:
@@ -54,6 +32,10 @@ def discover_tables(warehouse: Warehouse, scope: Scope, logger: logging.Logger) 
             key = (catalog, schema, name)
             table_columns, pk = tuple(columns[key]), tuple(keys.get(key, ()))
             tables.append(TableInfo(catalog, schema, name, table_type, table_columns, pk))
+    if hive_metastore.wants_hive_metastore(warehouse, scope):
+        for table in hive_metastore.discover_hive_metastore(warehouse, scope, logger):
+            if _readable(table, {(table.catalog, table.schema, table.name): table.columns}, logger):
+                tables.append(table)
     return sorted(tables, key=lambda t: (t.catalog, t.schema, t.name))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from source_databricks.tables.discovery import Column
+from source_databricks.tables.table_info import Column
 from source_databricks.tables.types import parse_type
 
 T = exp.DataType.Type

@@ -20,7 +20,6 @@ from sqlglot import exp
 from source_databricks.config import ChangeDataFeedReplication, CursorReplication
 from source_databricks.output import Output
 from source_databricks.tables import change_feed, sql
-from source_databricks.tables.discovery import Column, TableInfo
 from source_databricks.tables.position import OrderedRead, is_orderable
 from source_databricks.tables.scan import Scan, Scanner
 from source_databricks.tables.state import (
@@ -31,6 +30,7 @@ from source_databricks.tables.state import (
     parse_cursor_state,
     parse_key_state,
 )
+from source_databricks.tables.table_info import Column, TableInfo
 from source_databricks.tables.types import json_schema
 from source_databricks.tables.versions import current_version, pinned
 from source_databricks.tables.warehouse import Warehouse

@@ -9,7 +9,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from sqlglot import exp
 
 from source_databricks.tables import sql
-from source_databricks.tables.discovery import TableInfo
+from source_databricks.tables.table_info import TableInfo
 from source_databricks.tables.warehouse import Warehouse
 
 # Table types whose versions can be pinned with VERSION AS OF (Delta tables).
