@@ -24,7 +24,7 @@ from source_databricks.tables.scan import Scan, Scanner
 from source_databricks.tables.state import parse_model
 from source_databricks.tables.table_info import TableInfo
 from source_databricks.tables.types import TIMESTAMP_TZ
-from source_databricks.tables.versions import VERSIONED_TYPES, commit_time, latest_commit, pinned
+from source_databricks.tables.versions import commit_time, latest_commit, pinned
 
 UPDATED_AT, DELETED_AT, CURSOR = "_ab_cdc_updated_at", "_ab_cdc_deleted_at", "_ab_cdc_cursor"
 CDC_PROPERTIES = {
@@ -53,7 +53,7 @@ class ChangeFeedState(BaseModel):
 
 def has_change_feed(table: TableInfo) -> bool:
     """Whether the table can be read through Change Data Feed (Delta tables only)."""
-    return table.table_type.upper() in VERSIONED_TYPES
+    return table.is_delta
 
 
 def as_change_feed_stream(stream: AirbyteStream) -> AirbyteStream:

@@ -26,12 +26,14 @@ def discover_tables(warehouse: Warehouse, scope: Scope, logger: logging.Logger) 
     columns = _grouped(_column_rows(warehouse, scope))
     keys = _grouped(_key_rows(warehouse, scope))
     tables = []
-    for catalog, schema, name, table_type in _table_rows(warehouse, scope):
+    for catalog, schema, name, table_type, source_format in _table_rows(warehouse, scope):
         table = TableInfo(catalog, schema, name, table_type)
         if scope.has_table(schema, name) and _readable(table, columns, logger):
             key = (catalog, schema, name)
             table_columns, pk = tuple(columns[key]), tuple(keys.get(key, ()))
-            tables.append(TableInfo(catalog, schema, name, table_type, table_columns, pk))
+            tables.append(
+                TableInfo(catalog, schema, name, table_type, table_columns, pk, source_format)
+            )
     if hive_metastore.wants_hive_metastore(warehouse, scope):
         for table in hive_metastore.discover_hive_metastore(warehouse, scope, logger):
             if _readable(table, {(table.catalog, table.schema, table.name): table.columns}, logger):
@@ -59,7 +61,9 @@ def _readable(table: TableInfo, columns: dict, logger: logging.Logger) -> bool:
 
 
 def _table_rows(warehouse: Warehouse, scope: Scope) -> list[tuple]:
-    query = exp.select("table_catalog", "table_schema", "table_name", "table_type")
+    query = exp.select(
+        "table_catalog", "table_schema", "table_name", "table_type", "data_source_format"
+    )
     return _run(warehouse, query.from_(_view("tables")), scope)
 
 

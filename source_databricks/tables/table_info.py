@@ -20,6 +20,17 @@ class TableInfo:
     table_type: str
     columns: tuple[Column, ...] = ()
     primary_key: tuple[str, ...] = field(default=())
+    data_source_format: str | None = None
+
+    @property
+    def is_delta(self) -> bool:
+        """A Delta table: its versions can be pinned and its Change Data Feed read.
+
+        Views, materialized views, streaming tables, foreign tables and external tables in other
+        formats have no history a reader may pin (Databricks refuses time travel on them).
+        """
+        delta_format = (self.data_source_format or "DELTA").upper() == "DELTA"
+        return self.table_type.upper() in ("MANAGED", "EXTERNAL") and delta_format
 
     @property
     def namespace(self) -> str:

@@ -12,13 +12,10 @@ from source_databricks.tables import sql
 from source_databricks.tables.table_info import TableInfo
 from source_databricks.tables.warehouse import Warehouse
 
-# Table types whose versions can be pinned with VERSION AS OF (Delta tables).
-VERSIONED_TYPES = {"MANAGED", "EXTERNAL"}
-
 
 def current_version(warehouse: Warehouse, table: TableInfo, logger: logging.Logger) -> int | None:
     """The table's latest version, or None when it has no history to pin (views, non-Delta)."""
-    if table.table_type.upper() not in VERSIONED_TYPES:
+    if not table.is_delta:
         return None
     ref = sql.table_ref(table.catalog, table.schema, table.name)
     try:
