@@ -86,3 +86,20 @@ def configured_catalog(streams: list[dict[str, Any]], sync_mode: str = "full_ref
 def _clean_env() -> dict[str, str]:
     # Stray Databricks settings of the developer's shell must not leak into the connector.
     return {k: v for k, v in os.environ.items() if not k.startswith(("DATABRICKS_", "ARM_"))}
+
+
+def discovered_stream(config: dict, namespace: str, name: str) -> dict:
+    """The stream `namespace.name` as `discover` describes it."""
+    run = run_connector("discover", config=config)
+    streams = run.of_type("CATALOG")[0]["catalog"]["streams"]
+    return next(s for s in streams if s["name"] == name and s["namespace"] == namespace)
+
+
+def state_input(state_message: dict) -> list[dict]:
+    """A `--state` file's content resuming from one emitted STATE message."""
+    return [{"type": "STREAM", "stream": state_message["stream"]}]
+
+
+def final_state(run: ConnectorRun) -> dict:
+    """The last stream state a run emitted."""
+    return run.states[-1]["stream"]["stream_state"]

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from integration_tests.connector_process import configured_catalog, run_connector
-from integration_tests.test_connector_incremental import final_state, state_input
-from integration_tests.workspace_sql import Tables
+from integration_tests.connector_process import (
+    configured_catalog,
+    discovered_stream,
+    final_state,
+    run_connector,
+    state_input,
+)
+from integration_tests.workspace_sql import Tables, tables_in
 
 SCHEMA = "cdf_tests"
 NAMESPACE = f"main.{SCHEMA}"
@@ -15,10 +20,8 @@ TABLE = f"main.{SCHEMA}.accounts"
 
 @pytest.fixture(scope="module")
 def tables(demo_workspace) -> Tables:
-    tables = Tables(demo_workspace)
-    tables.run(f"CREATE SCHEMA IF NOT EXISTS main.{SCHEMA}")
-    yield tables
-    tables.close()
+    with tables_in(demo_workspace, SCHEMA) as tables:
+        yield tables
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +31,7 @@ def config(connector_config) -> dict:
 
 
 def stream_of(config: dict, name: str) -> dict:
-    streams = run_connector("discover", config=config).of_type("CATALOG")[0]["catalog"]["streams"]
-    return next(s for s in streams if s["name"] == name and s["namespace"] == NAMESPACE)
+    return discovered_stream(config, NAMESPACE, name)
 
 
 def sync(config: dict, stream: dict, state=None, expect_ok: bool = True):

@@ -11,8 +11,14 @@ from typing import Any
 
 import pytest
 
-from integration_tests.connector_process import configured_catalog, run_connector
-from integration_tests.workspace_sql import Tables
+from integration_tests.connector_process import (
+    configured_catalog,
+    discovered_stream,
+    final_state,
+    run_connector,
+    state_input,
+)
+from integration_tests.workspace_sql import Tables, tables_in
 
 SCHEMA = "sync_tests"
 NAMESPACE = f"main.{SCHEMA}"
@@ -20,10 +26,8 @@ NAMESPACE = f"main.{SCHEMA}"
 
 @pytest.fixture(scope="module")
 def tables(demo_workspace) -> Tables:
-    tables = Tables(demo_workspace)
-    tables.run(f"CREATE SCHEMA IF NOT EXISTS main.{SCHEMA}")
-    yield tables
-    tables.close()
+    with tables_in(demo_workspace, SCHEMA) as tables:
+        yield tables
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +36,7 @@ def config(connector_config) -> dict:
 
 
 def discover(config: dict, name: str) -> dict:
-    run = run_connector("discover", config=config)
-    streams = run.of_type("CATALOG")[0]["catalog"]["streams"]
-    return next(s for s in streams if s["name"] == name and s["namespace"] == NAMESPACE)
+    return discovered_stream(config, NAMESPACE, name)
 
 
 def read(config: dict, stream: dict, mode: str, cursor: str | None = None, state: Any = None):
@@ -44,14 +46,6 @@ def read(config: dict, stream: dict, mode: str, cursor: str | None = None, state
     run = run_connector("read", config=config, catalog=catalog, state=state)
     assert run.returncode == 0, run.stdout[-3000:]
     return run
-
-
-def state_input(state_message: dict) -> list[dict]:
-    return [{"type": "STREAM", "stream": state_message["stream"]}]
-
-
-def final_state(run) -> dict:
-    return run.states[-1]["stream"]["stream_state"]
 
 
 def test_incremental_keeps_exact_cursor_values_and_re_emits_ties(tables, config):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from databricks import sql
@@ -21,3 +23,14 @@ class Tables:
 
     def close(self) -> None:
         self._connection.close()
+
+
+@contextmanager
+def tables_in(workspace: RunningWorkspace, schema: str) -> Iterator[Tables]:
+    """A Tables helper for a test module, with `main.<schema>` created."""
+    tables = Tables(workspace)
+    try:
+        tables.run(f"CREATE SCHEMA IF NOT EXISTS main.{schema}")
+        yield tables
+    finally:
+        tables.close()
