@@ -214,7 +214,7 @@ def test_the_metadata_has_every_field_the_registry_requires() -> None:
     assert uuid.UUID(data["definitionId"]).version == 4
     assert (data["connectorType"], data["connectorSubtype"]) == ("source", "database")
     assert {"language:python", "cdk:python"} <= set(data["tags"])
-    assert data["allowedHosts"]["hosts"] == ["${host}"]
+    assert data["allowedHosts"]["hosts"][0] == "${host}"
 
 
 def test_the_metadata_names_the_package_version_and_the_dockerfile_base_image() -> None:

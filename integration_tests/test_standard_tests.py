@@ -25,9 +25,11 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 import pytest
+import yaml
 from airbyte_cdk.models import (
     AirbyteMessageSerializer,
     ConfiguredAirbyteCatalog,
@@ -38,8 +40,11 @@ from airbyte_cdk.test.models import ConnectorTestScenario
 from integration_tests.conftest import config_for
 from integration_tests.connector_process import run_connector
 from integration_tests.local_workspace_process import ROOT, RunningWorkspace
+from source_databricks.config import parse_config
+from source_databricks.heartbeat import HEARTBEAT_SECONDS
 from source_databricks.output import Output, RecordBlock
 from source_databricks.source import SourceDatabricks
+from source_databricks.tables.warehouse import BOUNDED_RETRIES
 
 with warnings.catch_warnings():
     # The suite marks its Docker tests `image_tests`, a marker this project does not register
@@ -52,6 +57,7 @@ with warnings.catch_warnings():
 pytest_generate_tests = pytest_hooks.pytest_generate_tests
 
 SECRETS_CONFIG = Path("secrets/config.json")
+INVALID_CONFIG = ROOT / "integration_tests" / "invalid_config.json"
 # Where this session's local-workspace config goes; named at import, since scenarios are
 # collected before any fixture runs, and written by `local_workspace_config`. One per process (an
 # xdist worker collects on its own); the stem keeps the scenario id `config`.
@@ -93,7 +99,7 @@ def _messages(output: Output) -> Iterator[Any]:
         yield message
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def local_workspace_config(demo_workspace: RunningWorkspace) -> Iterator[Path]:
     """Write the config of the session's local workspace where the scenarios look for it."""
     LOCAL_CONFIG.parent.mkdir(mode=0o700, exist_ok=True)  # the config holds the token
@@ -102,6 +108,7 @@ def local_workspace_config(demo_workspace: RunningWorkspace) -> Iterator[Path]:
     shutil.rmtree(LOCAL_CONFIG.parent, ignore_errors=True)
 
 
+@pytest.mark.usefixtures("local_workspace_config")
 class TestSourceDatabricksStandardTests(SourceTestSuiteBase):
     connector = InProcessSourceDatabricks
     connector_name = "source-databricks"  # the checkout's directory name may differ
@@ -141,3 +148,35 @@ def test_the_configured_catalog_holds_the_discovered_customers_stream(
         "full_refresh",
         "overwrite",
     )
+
+
+def test_the_metadata_gives_heartbeats_ample_room_between_messages() -> None:
+    """The platform fails a sync silent for maxSecondsBetweenMessages; waits log every 30 s."""
+    data = yaml.safe_load((ROOT / "metadata.yaml").read_text())["data"]
+    limit = data["maxSecondsBetweenMessages"]
+    assert limit == 3600
+    assert limit >= 100 * HEARTBEAT_SECONDS
+    assert limit >= 10 * BOUNDED_RETRIES["_socket_timeout"]  # a hung socket times out first
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        (
+            "adb-1234567890123456.7.azuredatabricks.net",
+            "adb-1234567890123456.7.azuredatabricks.net",
+        ),
+        (
+            "https://dbc-a1b2c3d4-e5f6.cloud.databricks.com",
+            "dbc-a1b2c3d4-e5f6.cloud.databricks.com",
+        ),
+        ("https://127.0.0.1:8443", "127.0.0.1"),
+        ("https://adb-1.2.azuredatabricks.net:443/?o=1", "adb-1.2.azuredatabricks.net"),
+    ],
+)
+def test_the_allowed_host_is_the_host_the_connector_connects_to(host: str, allowed: str) -> None:
+    """${host}, reduced to a host name as the platform does for a URL, is the connector's host."""
+    data = yaml.safe_load((ROOT / "metadata.yaml").read_text())["data"]
+    assert "${host}" in data["allowedHosts"]["hosts"]
+    config = parse_config({**json.loads(INVALID_CONFIG.read_text()), "host": host})
+    assert config.hostname == allowed == (urlsplit(host).hostname or host)
