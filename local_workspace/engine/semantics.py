@@ -10,6 +10,12 @@ Each rule is a pure AST -> AST function (``rule(tree, ctx)``), composed in ``RUL
   returns BIGINT seconds; ``pmod`` is Spark's positive modulus.
 * Compound interval literals (``INTERVAL '1-2' YEAR TO MONTH``, ``'3 04:05:06' DAY TO SECOND``).
 * Division by zero raises DIVIDE_BY_ZERO (ANSI mode, what SQL warehouses use); DuckDB returns inf.
+* Functions DuckDB lacks or computes differently, rebuilt from DuckDB templates parsed once
+  (placeholders ``__name`` are replaced by sub-trees): lambdas with an index argument (0-based),
+  ``aggregate``'s finish lambda, ``exists``/``forall`` (three-valued), ``zip_with``,
+  ``transform_keys``/``transform_values``/``map_filter``, ``array_distinct``/``array_union``/
+  ``array_remove`` (NULLs kept, order kept), ``sequence`` counting down, ``x[i]`` on a MAP (a key,
+  not a position), ``timestampdiff`` in whole units, ``percentile`` (continuous), ``isnull`` & co.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import re
 
 import sqlglot
 from sqlglot import exp
+
+from local_workspace.engine.errors import SqlError
 
 _INTEGRAL = {
     exp.DataType.Type.TINYINT,
@@ -222,8 +230,344 @@ def _restore_names(tree: exp.Expression, ctx) -> exp.Expression:
     return tree
 
 
+# -- functions: Databricks function -> DuckDB template ---------------------------------------
+
+
+def _template(sql: str, **parts: exp.Expression) -> exp.Expression:
+    """Parse a DuckDB template and put ``parts`` in place of its ``__name`` placeholders."""
+    tree = _parsed(sql).copy()
+
+    def fill(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table and node.name.startswith("__"):
+            part = parts.get(node.name[2:])
+            if part is not None:
+                return part.copy()
+        return node
+
+    return exp.Paren(this=tree.transform(fill))
+
+
+_TEMPLATES: dict[str, exp.Expression] = {}
+
+
+def _parsed(sql: str) -> exp.Expression:
+    if sql not in _TEMPLATES:
+        _TEMPLATES[sql] = sqlglot.parse_one(sql, read="duckdb")
+    return _TEMPLATES[sql]
+
+
+def _substitute(body: exp.Expression, mapping: dict[str, exp.Expression]) -> exp.Expression:
+    """A lambda body with its parameters replaced by expressions."""
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table and node.name in mapping:
+            return exp.Paren(this=mapping[node.name].copy())
+        if (
+            isinstance(node, exp.Identifier)
+            and not isinstance(node.parent, exp.Column)
+            and node.name in mapping
+        ):
+            return exp.Paren(this=mapping[node.name].copy())
+        return node
+
+    return body.copy().transform(replace)
+
+
+def _params(node: exp.Expression) -> list[str]:
+    return [p.name for p in node.expressions] if isinstance(node, exp.Lambda) else []
+
+
+def _lambda_call(lam: exp.Lambda, *args: exp.Expression) -> exp.Expression:
+    """The lambda's body applied to ``args`` (extra parameters are left unbound)."""
+    return _substitute(lam.this, dict(zip(_params(lam), args, strict=False)))
+
+
+def _index_lambda(node: exp.Expression):
+    """transform/filter with (x, i): Databricks' i is 0-based, DuckDB's 1-based."""
+    lam = node.args.get("expression")
+    params = _params(lam)
+    if len(params) != 2:
+        return None
+    index = exp.to_identifier(params[1])
+    shifted = exp.Sub(this=exp.column(index.copy()), expression=_one())
+    lam.set("this", _substitute(lam.this, {params[1]: shifted}))
+    return None
+
+
+def _reduce(node: exp.Reduce):
+    finish = node.args.get("finish")
+    if not isinstance(finish, exp.Lambda):
+        return None
+    node.set("finish", None)
+    return _lambda_call(finish, node.copy())
+
+
+_EXISTS = (
+    "CASE WHEN list_contains(__t, TRUE) THEN TRUE WHEN list_count(__t) < len(__t) THEN NULL "
+    "ELSE FALSE END"
+)
+_FORALL = (
+    "CASE WHEN list_contains(__t, FALSE) THEN FALSE WHEN list_count(__t) < len(__t) THEN NULL "
+    "ELSE TRUE END"
+)
+_DISTINCT = "list_filter(__a, lambda __x, __i: list_position(__a, __x) = __i)"
+_ZIP = "list_transform(range(1, greatest(len(__a), len(__b)) + 1), lambda __zip_i: __body)"
+_MAP_ENTRIES = (
+    "map_from_entries(list_transform(map_entries(__m), lambda __e: "
+    "{'key': __key, 'value': __value}))"
+)
+_MAP_FILTER = "map_from_entries(list_filter(map_entries(__m), lambda __e: __body))"
+_ENTRY_KEY = _parsed("struct_extract(__e, 'key')")
+_ENTRY_VALUE = _parsed("struct_extract(__e, 'value')")
+
+
+def _transformed(array: exp.Expression, lam: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this="list_transform", expressions=[array.copy(), lam.copy()])
+
+
+def _exists(node: exp.Exists):
+    lam = node.args.get("expression")
+    if not isinstance(lam, exp.Lambda):
+        return None  # EXISTS (subquery)
+    return _template(_EXISTS, t=_transformed(node.this, lam))
+
+
+def _anonymous(node: exp.Anonymous):
+    name, args = node.name.lower(), node.expressions
+    build = _ANONYMOUS.get((name, len(args)))
+    return build(*args) if build else None
+
+
+def _zip_with(a, b, lam):
+    i = exp.column("__zip_i")
+    x = exp.Anonymous(this="list_extract", expressions=[a.copy(), i])
+    y = exp.Anonymous(this="list_extract", expressions=[b.copy(), i.copy()])
+    return _template(_ZIP, a=a, b=b, body=_lambda_call(lam, x, y))
+
+
+def _map_transform(m, lam, keys: bool):
+    body = _lambda_call(lam, _ENTRY_KEY, _ENTRY_VALUE)
+    key, value = (body, _ENTRY_VALUE) if keys else (_ENTRY_KEY, body)
+    return _template(_MAP_ENTRIES, m=m, key=key, value=value)
+
+
+def _map_filter(m, lam):
+    return _template(_MAP_FILTER, m=m, body=_lambda_call(lam, _ENTRY_KEY, _ENTRY_VALUE))
+
+
+def _call(name: str, *args: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this=name, expressions=[a.copy() for a in args])
+
+
+_ANONYMOUS = {
+    ("forall", 2): lambda a, lam: _template(_FORALL, t=_transformed(a, lam)),
+    ("zip_with", 3): _zip_with,
+    ("transform_values", 2): lambda m, lam: _map_transform(m, lam, keys=False),
+    ("transform_keys", 2): lambda m, lam: _map_transform(m, lam, keys=True),
+    ("map_filter", 2): _map_filter,
+    ("array_union", 2): lambda a, b: _template(_DISTINCT, a=_call("list_concat", a, b)),
+    ("arrays_overlap", 2): lambda a, b: _call("list_has_any", a, b),
+    ("array_repeat", 2): lambda v, n: _template(
+        "list_transform(range(__n), lambda __r: __v)", v=v, n=n
+    ),
+    ("btrim", 1): lambda x: _call("trim", x),
+    ("btrim", 2): lambda x, chars: _call("trim", x, chars),
+    ("bround", 1): lambda x: _call("round_even", x, exp.Literal.number(0)),
+    ("bround", 2): lambda x, scale: _call("round_even", x, scale),
+    ("rint", 1): lambda x: _template("CAST(round_even(__x, 0) AS DOUBLE)", x=x),
+    ("e", 0): lambda: _template("exp(1)"),
+    ("hypot", 2): lambda a, b: _template("sqrt(__a * __a + __b * __b)", a=a, b=b),
+    ("nanvl", 2): lambda a, b: _template("CASE WHEN isnan(__a) THEN __b ELSE __a END", a=a, b=b),
+    ("weekday", 1): lambda x: _template("isodow(CAST(__x AS DATE)) - 1", x=x),
+    ("isnull", 1): lambda x: exp.Is(this=x.copy(), expression=exp.Null()),
+    ("isnotnull", 1): lambda x: exp.Not(this=exp.Is(this=x.copy(), expression=exp.Null())),
+    ("zeroifnull", 1): lambda x: _call("coalesce", x, exp.Literal.number(0)),
+    ("nullifzero", 1): lambda x: _call("nullif", x, exp.Literal.number(0)),
+    ("timestamp_seconds", 1): lambda x: _call("to_timestamp", x),
+    ("timestamp_millis", 1): lambda x: _template(
+        "make_timestamp(CAST(__x AS BIGINT) * 1000) AT TIME ZONE 'UTC'", x=x
+    ),
+    ("timestamp_micros", 1): lambda x: _template(
+        "make_timestamp(CAST(__x AS BIGINT)) AT TIME ZONE 'UTC'", x=x
+    ),
+    ("json_array_length", 1): lambda s: _template(
+        "CASE WHEN json_valid(__s) THEN json_array_length(__s) END", s=s
+    ),
+}
+
+
+def _sequence(node: exp.GenerateSeries):
+    if node.args.get("step") is not None:
+        return None
+    start, end = node.args["start"], node.args["end"]
+    node.set("step", _template("CASE WHEN __a <= __b THEN 1 ELSE -1 END", a=start, b=end))
+    return None
+
+
+def _subscript(node: exp.Bracket):
+    """``x[i]``: a position in an ARRAY (0-based), a key in a MAP; decided by x's type."""
+    if node.args.get("offset") or len(node.expressions) != 1 or node.meta.get("subscript"):
+        return None
+    index = node.expressions[0]
+    if isinstance(index, exp.Literal) and index.is_string:
+        return None  # a MAP key or a STRUCT field: no position to shift
+    as_key = exp.Bracket(this=node.this.copy(), expressions=[index.copy()], offset=1)
+    node.meta["subscript"] = True
+    return _template(
+        "CASE WHEN starts_with(typeof(__x), 'MAP(') THEN __key ELSE __position END",
+        x=node.this,
+        key=as_key,
+        position=node.copy(),
+    )
+
+
+def _timestampdiff(node: exp.TimestampDiff):
+    unit = node.args.get("unit")
+    if unit is None:
+        return None
+    start, end = node.expression, node.this
+    return _call("date_sub", exp.Literal.string(unit.name.lower()), start, end)
+
+
+def _from_utc_timestamp(node: exp.AtTimeZone):
+    # from_utc_timestamp(ts, tz): ts read as UTC, shown as the wall clock of tz.
+    if not isinstance(node.this, exp.Cast) or node.this.to.this != exp.DataType.Type.TIMESTAMP:
+        return None
+    return _template(
+        "CAST((__ts AT TIME ZONE 'UTC') AT TIME ZONE __zone AS TIMESTAMPTZ)",
+        ts=node.this,
+        zone=node.args["zone"],
+    )
+
+
+def _cast_to(kind: str):
+    def build(node: exp.Expression) -> exp.Expression:
+        return exp.cast(node.copy(), exp.DataType.build(kind))
+
+    return build
+
+
+_UNITS = {"MM": "MONTH", "MON": "MONTH", "YYYY": "YEAR", "YY": "YEAR", "DD": "DAY"}
+
+
+def _literal_dates(node: exp.Expression):
+    """trunc/date_trunc: Databricks' unit aliases (MM, YY, ...); a string literal is cast, as
+    DuckDB cannot choose between DATE and TIMESTAMP itself; trunc returns DATE."""
+    unit = node.args.get("unit")
+    if isinstance(unit, exp.Literal | exp.Var) and unit.name.upper() in _UNITS:
+        node.set("unit", exp.Literal.string(_UNITS[unit.name.upper()]))
+    value = node.this
+    date = isinstance(node, exp.DateTrunc)
+    if isinstance(value, exp.Literal) and value.is_string:
+        node.set(
+            "this", exp.cast(value.copy(), exp.DataType.build("DATE" if date else "TIMESTAMP"))
+        )
+    return exp.cast(node.copy(), exp.DataType.build("DATE")) if date else None
+
+
+def _string_datetime(kind: str):
+    """hour('2009-07-30 12:58:59') & co.: a string literal is read as a TIMESTAMP or DATE."""
+
+    def build(node: exp.Expression):
+        if isinstance(node.this, exp.Literal) and node.this.is_string:
+            node.set("this", exp.cast(node.this.copy(), exp.DataType.build(kind)))
+        return None
+
+    return build
+
+
+def _pivot_names(node: exp.Pivot):
+    """One aggregate in PIVOT: Databricks names the columns by the IN aliases alone."""
+    if len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Alias):
+        node.expressions[0].replace(node.expressions[0].this.copy())
+    return None
+
+
+def _refuse(name: str):
+    """A function whose result DuckDB computes differently: say so instead of answering."""
+
+    def build(node: exp.Expression):
+        raise SqlError(
+            "UNSUPPORTED_FEATURE",
+            "0A000",
+            f"The local workspace does not support the function `{name}`.",
+        )
+
+    return build
+
+
+def _window_arguments(node: exp.Expression):
+    """rank(b)/dense_rank(b)/percent_rank(b): Databricks ignores the arguments."""
+    node.set("expressions", [])
+    return None
+
+
+def _regexp_substr(node: exp.RegexpSubstr):
+    return _template(
+        "CASE WHEN regexp_matches(__s, __p) THEN regexp_extract(__s, __p) END",
+        s=node.this,
+        p=node.expression,
+    )
+
+
+def _from_json(node: exp.FromJson):
+    schema = node.expression
+    if not (isinstance(schema, exp.Literal) and schema.is_string) or node.args.get("options"):
+        return None
+    kind = exp.DataType.build(f"STRUCT<{schema.name}>", dialect="databricks")
+    return exp.cast(exp.cast(node.this.copy(), exp.DataType.build("JSON")), kind)
+
+
+_FUNCTIONS: list[tuple[type, object]] = [
+    (exp.Transform, _index_lambda),
+    (exp.ArrayFilter, _index_lambda),
+    (exp.Reduce, _reduce),
+    (exp.Exists, _exists),
+    (exp.Anonymous, _anonymous),
+    (exp.ArrayDistinct, lambda n: _template(_DISTINCT, a=n.this)),
+    (
+        exp.ArrayRemove,
+        lambda n: _template(
+            "list_filter(__a, lambda __x: __x IS DISTINCT FROM __v)", a=n.this, v=n.expression
+        ),
+    ),
+    (
+        exp.MapContainsKey,
+        lambda n: _call("list_contains", _call("map_keys", n.this), n.args["key"]),
+    ),
+    (exp.GenerateSeries, _sequence),
+    (exp.Bracket, _subscript),
+    (exp.TimestampDiff, _timestampdiff),
+    (exp.AtTimeZone, _from_utc_timestamp),
+    (exp.DateFromUnixDate, _cast_to("DATE")),
+    (exp.AddMonths, _cast_to("DATE")),
+    (exp.Pivot, _pivot_names),
+    (exp.MonthsBetween, _refuse("months_between")),
+    (exp.Hour, _string_datetime("TIMESTAMP")),
+    (exp.Minute, _string_datetime("TIMESTAMP")),
+    (exp.Second, _string_datetime("TIMESTAMP")),
+    (exp.Quarter, _string_datetime("DATE")),
+    (exp.LastDay, _string_datetime("DATE")),
+    (exp.DateTrunc, _literal_dates),
+    (exp.TimestampTrunc, _literal_dates),
+    (exp.Rank, _window_arguments),
+    (exp.DenseRank, _window_arguments),
+    (exp.PercentRank, _window_arguments),
+    (exp.Quantile, lambda n: _call("quantile_cont", n.this, n.args["quantile"])),
+    (exp.RegexpSubstr, _regexp_substr),
+    (exp.FromJson, _from_json),
+]
+
+
+def _functions(tree: exp.Expression, ctx) -> exp.Expression:
+    for kind, build in _FUNCTIONS:
+        tree = _replace_all(tree, kind, build)
+    return tree
+
+
 RULES = [
     _remember_names,
+    _functions,
     _compound_intervals,
     _truncating_casts,
     _dayofweek,

@@ -54,6 +54,22 @@ def to_duckdb_sql(tree: exp.Expression, ctx: Context) -> str:
     return translate(tree, ctx).sql(dialect="duckdb")
 
 
+def _view_columns(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """The body of ``CREATE VIEW v(a, b) AS ...`` (translated on its own): its columns take the
+    names of the view's column list."""
+    create = tree.parent
+    if not isinstance(create, exp.Create) or tree.arg_key != "expression":
+        return tree
+    schema = create.this
+    names = [c.name for c in schema.expressions] if isinstance(schema, exp.Schema) else []
+    if not names:
+        return tree
+    alias = exp.TableAlias(
+        this=exp.to_identifier("__view"), columns=[exp.to_identifier(n) for n in names]
+    )
+    return exp.select("*").from_(exp.Subquery(this=tree.copy(), alias=alias))
+
+
 def _bind(tree: exp.Expression, ctx: Context) -> exp.Expression:
     return bind_parameters(tree, ctx.parameters)
 
@@ -217,6 +233,7 @@ def _set_targets(tree: exp.Expression, ctx: Context) -> exp.Expression:
 
 
 RULES: list[Rule] = [
+    _view_columns,
     _bind,
     _identifier,
     _information_schema,

@@ -1,0 +1,67 @@
+"""Function rules in semantics/translate found by the fidelity suite (Databricks' documented
+results)."""
+
+from __future__ import annotations
+
+import pytest
+
+from local_workspace.engine import SqlError
+from unit_tests.local_workspace.engine.conftest import one, rows
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT transform(array(1, 2, 3), (x, i) -> x + i)", [1, 3, 5]),
+        ("SELECT filter(array(0, 2, 3), (x, i) -> x > i)", [2, 3]),
+        ("SELECT aggregate(array(1, 2, 3), 0, (acc, x) -> acc + x, acc -> acc * 10)", 60),
+        ("SELECT exists(array(1, NULL, 3), x -> x % 2 == 0)", None),
+        ("SELECT forall(array(2, 4, 8), x -> x % 2 == 0)", True),
+        ("SELECT zip_with(array(1, 2), array(3, 4), (x, y) -> x + y)", [4, 6]),
+        ("SELECT array_distinct(array(1, 2, 3, NULL, 3))", [1, 2, 3, None]),
+        ("SELECT array_remove(array(1, 2, 3, NULL, 3), 3)", [1, 2, None]),
+        ("SELECT array_union(array(1, 2, 3), array(1, 3, 5))", [1, 2, 3, 5]),
+        ("SELECT sequence(5, 1)", [5, 4, 3, 2, 1]),
+        ("SELECT m[1] FROM VALUES (map(1, 'Hello', 2, 'World')) AS T(m)", "Hello"),
+        ("SELECT a[2] FROM VALUES (array(10, 20, 30)) AS T(a)", 30),
+        ("SELECT map_contains_key(map(1, 'a', 2, 'b'), 1)", True),
+        ("SELECT timestampdiff(YEAR, DATE'2021-01-01', DATE'1900-03-28')", -120),
+        ("SELECT percentile(col, 0.3) FROM VALUES (0), (10) AS tab(col)", 3.0),
+        ("SELECT isnull(1)", False),
+        ("SELECT json_array_length('[1,2')", None),
+        ("SELECT regexp_substr('Mary had a little lamb', 'Ste(v|ph)en')", None),
+        ("SELECT bround(2.5, 0)", 2),
+        ("SELECT weekday('2009-07-30')", 3),
+        ("SELECT hour('2009-07-30 12:58:59')", 12),
+    ],
+)
+def test_documented_results(session, sql: str, expected) -> None:
+    value = one(session, sql)
+    assert (float(value) if isinstance(expected, float) else value) == expected
+
+
+def test_map_functions_and_json(session) -> None:
+    assert one(session, "SELECT map_filter(map(1, 0, 2, 2, 3, -1), (k, v) -> k > v)") == [
+        (1, 0),
+        (3, -1),
+    ]
+    got = one(session, """SELECT from_json('{"a":1, "b":0.8}', 'a INT, b DOUBLE')""")
+    assert got == {"a": 1, "b": 0.8}
+
+
+def test_dates_from_strings_and_time_zones(session) -> None:
+    assert str(one(session, "SELECT trunc('2009-02-12', 'MM')")) == "2009-02-01"
+    assert str(one(session, "SELECT add_months('2016-08-31', 1)")) == "2016-09-30"
+    got = one(session, "SELECT from_utc_timestamp('2016-08-31', 'Asia/Seoul')")
+    assert got.strftime("%Y-%m-%d %H:%M") == "2016-08-31 09:00"
+
+
+def test_view_column_list_names_the_columns(session) -> None:
+    session.execute("CREATE TEMPORARY VIEW number1(c) AS VALUES (3), (1)")
+    assert rows(session, "SELECT c FROM number1 ORDER BY c") == [{"c": 1}, {"c": 3}]
+
+
+def test_months_between_is_refused_plainly(session) -> None:
+    with pytest.raises(SqlError) as error:
+        session.execute("SELECT months_between('1997-02-28 10:30:00', '1996-10-30')")
+    assert error.value.error_class == "UNSUPPORTED_FEATURE"
