@@ -6,6 +6,8 @@ types (ARRAY<STRUCT<…>>) map recursively. See the README's type table for the 
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from typing import Any
 
 from sqlglot import exp
@@ -21,14 +23,24 @@ TIMESTAMP_NTZ = {
 }
 
 
+@cache
 def parse_type(full_data_type: str) -> exp.DataType:
-    """Parse a Databricks type name such as `decimal(38,18)` or `array<struct<a:int>>`."""
+    """Parse a Databricks type name such as `decimal(38,18)` or `array<struct<a:int>>`.
+
+    Cached: a workspace has thousands of columns but few distinct types. Callers must not
+    modify the returned tree.
+    """
     return exp.DataType.build(full_data_type, dialect="databricks")
+
+
+@cache
+def _cached_schema(full_data_type: str) -> tuple[tuple[str, Any], ...]:
+    return tuple(_schema(parse_type(full_data_type)).items())
 
 
 def json_schema(full_data_type: str, nullable: bool = True) -> dict[str, Any]:
     """The JSON schema of a column of this Databricks type."""
-    return _nullable(_schema(parse_type(full_data_type)), nullable)
+    return _nullable(copy.deepcopy(dict(_cached_schema(full_data_type))), nullable)
 
 
 def _schema(data_type: exp.DataType) -> dict[str, Any]:
