@@ -476,13 +476,6 @@ def _string_datetime(kind: str):
     return build
 
 
-def _pivot_names(node: exp.Pivot):
-    """One aggregate in PIVOT: Databricks names the columns by the IN aliases alone."""
-    if len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Alias):
-        node.expressions[0].replace(node.expressions[0].this.copy())
-    return None
-
-
 def _refuse(name: str):
     """A function whose result DuckDB computes differently: say so instead of answering."""
 
@@ -541,7 +534,6 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.AtTimeZone, _from_utc_timestamp),
     (exp.DateFromUnixDate, _cast_to("DATE")),
     (exp.AddMonths, _cast_to("DATE")),
-    (exp.Pivot, _pivot_names),
     (exp.MonthsBetween, _refuse("months_between")),
     (exp.Hour, _string_datetime("TIMESTAMP")),
     (exp.Minute, _string_datetime("TIMESTAMP")),
