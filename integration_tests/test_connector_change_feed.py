@@ -67,6 +67,7 @@ def test_snapshot_then_inserts_updates_and_deletes(tables, config):
         "change_feed_version": version,
         "snapshot_complete": True,
         "snapshot_position": None,
+        "snapshot_records": 0,
     }
     assert {r["_ab_cdc_cursor"] for r in by_id(snapshot).values()} == {version}
     assert all(r["_ab_cdc_deleted_at"] is None for r in by_id(snapshot).values())

@@ -20,6 +20,7 @@ from source_databricks.errors import error_class
 from source_databricks.output import Output
 from source_databricks.tables import sql
 from source_databricks.tables.position import OrderedRead
+from source_databricks.tables.row_count import verify_row_count
 from source_databricks.tables.scan import Scan, Scanner
 from source_databricks.tables.state import parse_model
 from source_databricks.tables.table_info import TableInfo
@@ -49,6 +50,7 @@ class ChangeFeedState(BaseModel):
     change_feed_version: int
     snapshot_complete: bool = True
     snapshot_position: tuple[str, ...] | None = None
+    snapshot_records: int = 0  # emitted by the snapshot so far, across attempts
 
 
 def has_change_feed(table: TableInfo) -> bool:
@@ -100,12 +102,21 @@ class ChangeFeedRead:
         by_name = {c.name: c for c in self.table.columns}
         start = saved.snapshot_position if saved else None
         order = OrderedRead(tuple(by_name[k] for k in key), start) if key else None
+        before = saved.snapshot_records if saved else 0
+
+        def checkpoint(position: tuple[str | None, ...]) -> dict:
+            return ChangeFeedState(
+                change_feed_version=version,
+                snapshot_complete=False,
+                snapshot_position=position,
+                snapshot_records=before + self.scanner.records_read,
+            ).model_dump()
+
         yield from self.scanner.run(
-            self._snapshot_scan(emit, version, committed_at, order),
-            lambda position: ChangeFeedState(
-                change_feed_version=version, snapshot_complete=False, snapshot_position=position
-            ).model_dump(),
+            self._snapshot_scan(emit, version, committed_at, order), checkpoint
         )
+        emitted = before + self.scanner.records_read
+        verify_row_count(self.scanner, pinned(self.ref, version), emitted, resumed=bool(saved))
         yield self.scanner.state(ChangeFeedState(change_feed_version=version).model_dump())
 
     def _snapshot_scan(

@@ -10,7 +10,7 @@ PROGRESS_SECONDS = 30.0
 
 class Progress:
     def __init__(self, label: str, logger: logging.Logger) -> None:
-        self._label, self._logger = label, logger
+        self.label, self._logger = label, logger
         self._started = self._last_log = time.monotonic()
         self.records = 0
 
@@ -18,11 +18,11 @@ class Progress:
         self.records += count
         if time.monotonic() - self._last_log >= PROGRESS_SECONDS:
             self._last_log = time.monotonic()
-            self._logger.info(f"{self._label}: {self.records:,} records read so far")
+            self._logger.info(f"{self.label}: {self.records:,} records read so far")
 
     def finish(self) -> None:
         seconds = max(time.monotonic() - self._started, 1e-9)
         rate = self.records / seconds
         self._logger.info(
-            f"{self._label}: read {self.records:,} records in {seconds:.1f} s ({rate:,.0f}/s)"
+            f"{self.label}: read {self.records:,} records in {seconds:.1f} s ({rate:,.0f}/s)"
         )

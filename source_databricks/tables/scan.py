@@ -7,6 +7,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
+from source_databricks.heartbeat import heartbeat
 from source_databricks.output import Output, RecordBlock, state_message
 from source_databricks.tables.progress import Progress
 from source_databricks.tables.records import RecordEncoder
@@ -39,20 +42,32 @@ class Scanner:
     ) -> None:
         self.warehouse, self.name, self.namespace = warehouse, name, namespace
         self.interval, self.logger = interval, logger
+        self.records_read = 0  # by the current (or last) run, so far
+
+    def _batches(self, scan: Scan, label: str) -> Iterator[pa.RecordBatch]:
+        """The query's batches; while the warehouse works on the first one, heartbeat logs."""
+        batches = self.warehouse.stream(scan.query, scan.parameters)
+        with heartbeat(f"the first rows of {label}", self.logger):
+            first = next(batches, None)
+        if first is not None:
+            yield first
+            yield from batches
 
     def state(self, blob: dict) -> Output:
         return state_message(self.name, self.namespace, blob)
 
     def run(self, scan: Scan, checkpoint: Checkpoint | None = None) -> Iterator[Output]:
         """Yield record blocks and checkpoints; return the last state emitted (or None)."""
+        self.records_read = 0
         encoder = RecordEncoder(self.name, self.namespace, scan.emit)
         progress = Progress(f"{self.namespace}.{self.name}", self.logger)
         since, emitted, pending = 0, None, None
         try:
-            for batch in self.warehouse.stream(scan.query, scan.parameters):
+            for batch in self._batches(scan, progress.label):
                 lines = encoder.encode(batch)
                 yield RecordBlock(self.name, self.namespace, batch.num_rows, lines)
                 progress.add(batch.num_rows)
+                self.records_read = progress.records
                 if checkpoint and scan.positions:
                     pending = checkpoint(encoder.last_values(batch, scan.positions)) or pending
                 since += batch.num_rows

@@ -28,6 +28,7 @@ class KeyState(BaseModel):
     primary_key: tuple[str, ...]
     position: tuple[str, ...]
     version: int | None = None
+    records: int = 0  # emitted by this refresh so far, across attempts
 
 
 def parse_cursor_state(raw: Mapping[str, Any] | None, stream: str) -> CursorState | None:

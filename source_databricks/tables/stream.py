@@ -21,6 +21,7 @@ from source_databricks.config import ChangeDataFeedReplication, CursorReplicatio
 from source_databricks.output import Output
 from source_databricks.tables import change_feed, sql
 from source_databricks.tables.position import OrderedRead, is_orderable
+from source_databricks.tables.row_count import verify_row_count
 from source_databricks.tables.scan import Scan, Scanner
 from source_databricks.tables.state import (
     FULL_REFRESH_COMPLETE,
@@ -100,7 +101,9 @@ class TableStream:
             yield from self._resumable_full_refresh(scanner, emit, state)
         else:
             logger.info(f"{self.label} has no primary key: an interrupted full refresh restarts")
-            yield from scanner.run(Scan(self._query(emit, None, None), emit=emit))
+            version = current_version(warehouse, self.table, logger)
+            yield from scanner.run(Scan(self._query(emit, None, version), emit=emit))
+            self._cross_check(scanner, version, scanner.records_read, resumed=False)
             yield scanner.state(NO_CURSOR)
 
     def _resumable_full_refresh(
@@ -120,11 +123,24 @@ class TableStream:
         )
         order = OrderedRead(self._columns(key), saved.position if saved else None)
 
+        before = saved.records if saved else 0
+
         def checkpoint(position: tuple[str | None, ...]) -> dict:
-            return KeyState(primary_key=key, position=position, version=version).model_dump()
+            records = before + scanner.records_read
+            state = KeyState(primary_key=key, position=position, version=version, records=records)
+            return state.model_dump()
 
         yield from scanner.run(self._ordered_scan(emit, order, version), checkpoint)
+        self._cross_check(scanner, version, before + scanner.records_read, resumed=bool(saved))
         yield scanner.state(FULL_REFRESH_COMPLETE)
+
+    def _cross_check(
+        self, scanner: Scanner, version: int | None, emitted: int, resumed: bool
+    ) -> None:
+        if version is None:
+            scanner.logger.info(f"{self.label} has no pinned version: row count not cross-checked")
+            return
+        verify_row_count(scanner, self._ref(version), emitted, resumed)
 
     def _incremental(
         self, scanner: Scanner, emit: list[str], cursor: Column, state: Any
