@@ -7,8 +7,10 @@ OIDC token endpoint issued to service principals. Like Databricks: no token → 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
 import threading
 import time
@@ -35,6 +37,7 @@ class TokenStore:
         self._pat = personal_access_token.encode("utf-8")
         self._issued: dict[bytes, float] = {}  # sha256(token) -> expiry (monotonic)
         self._lock = threading.Lock()
+        self._signing_key = secrets.token_bytes(32)
 
     def is_valid(self, token: str) -> bool:
         candidate = token.encode("utf-8")
@@ -44,9 +47,15 @@ class TokenStore:
             expiry = self._issued.get(hashlib.sha256(candidate).digest())
         return expiry is not None and expiry > time.monotonic()
 
-    def issue(self, lifetime_seconds: int) -> str:
-        """A new opaque access token valid for ``lifetime_seconds``."""
-        token = "dose" + secrets.token_hex(32)  # Databricks OAuth tokens are opaque to clients
+    def issue(self, lifetime_seconds: int, issuer: str, subject: str) -> str:
+        """A new access token valid for ``lifetime_seconds``: a signed JWT, as Databricks issues.
+
+        Clients read its ``exp`` claim (the SQL client caches a token it cannot decode for an
+        hour), so a token's lifetime here drives their renewal as on a real workspace.
+        """
+        now = int(time.time())
+        claims = {"iss": issuer, "sub": subject, "iat": now, "exp": now + lifetime_seconds}
+        token = _signed_jwt(claims, self._signing_key)
         digest = hashlib.sha256(token.encode("utf-8")).digest()
         with self._lock:
             self._issued[digest] = time.monotonic() + lifetime_seconds
@@ -83,3 +92,15 @@ class BearerAuthMiddleware:
             return
         response = error_response(error, thrift=is_thrift_request(request))
         await response(scope, receive, send)
+
+
+def _signed_jwt(claims: dict, key: bytes) -> str:
+    header = {"alg": "HS256", "typ": "JWT", "jti": secrets.token_hex(8)}
+    signing_input = f"{_b64(json.dumps(header))}.{_b64(json.dumps(claims))}"
+    signature = hmac.new(key, signing_input.encode("ascii"), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
+
+
+def _b64(data: str | bytes) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

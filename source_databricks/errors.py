@@ -108,7 +108,9 @@ def _request_failed(error: exc.RequestError, config: DatabricksConfig | None) ->
 
 
 def _credential_fields(config: DatabricksConfig | None) -> str:
-    if config is None or config.credentials.auth_type == "personal_access_token":
+    if config is None:
+        return "credentials"
+    if config.credentials.auth_type == "personal_access_token":
         return "credentials.personal_access_token"
     return "credentials.client_id and credentials.client_secret"
 

@@ -12,6 +12,7 @@ import base64
 import binascii
 import hmac
 import json
+import os
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -23,6 +24,13 @@ from local_workspace.auth import TokenStore
 from local_workspace.rest.well_known import base_url
 
 TOKEN_LIFETIME_SECONDS = 3600
+# Shorter lifetimes let tests prove that a client renews a token that expires mid-read.
+LIFETIME_VARIABLE = "LOCAL_WORKSPACE_TOKEN_LIFETIME_SECONDS"
+
+
+def token_lifetime() -> int:
+    """Seconds an issued OAuth token stays valid (LOCAL_WORKSPACE_TOKEN_LIFETIME_SECONDS)."""
+    return int(os.environ.get(LIFETIME_VARIABLE, TOKEN_LIFETIME_SECONDS))
 
 
 def oidc_routes(tokens: TokenStore, service_principals_file: Path) -> list[Route]:
@@ -48,11 +56,12 @@ def oidc_routes(tokens: TokenStore, service_principals_file: Path) -> list[Route
         client_id, secret = _client_credentials(request.headers.get("authorization"), form)
         if not _known_client(service_principals_file, client_id, secret):
             return _oauth_error("invalid_client", "Client authentication failed", status=401)
+        lifetime = token_lifetime()
         return JSONResponse(
             {
-                "access_token": tokens.issue(TOKEN_LIFETIME_SECONDS),
+                "access_token": tokens.issue(lifetime, f"{base_url(request)}/oidc", client_id),
                 "token_type": "Bearer",
-                "expires_in": TOKEN_LIFETIME_SECONDS,
+                "expires_in": lifetime,
                 "scope": form.get("scope", "all-apis"),
             }
         )

@@ -57,5 +57,18 @@ def test_authorization_header_table(header, error_code):
 
 def test_issued_tokens_expire():
     tokens = TokenStore("dapi-good")
-    assert tokens.is_valid(tokens.issue(lifetime_seconds=60))
-    assert not tokens.is_valid(tokens.issue(lifetime_seconds=-1))
+    assert tokens.is_valid(tokens.issue(60, "https://localhost/oidc", "sp"))
+    assert not tokens.is_valid(tokens.issue(-1, "https://localhost/oidc", "sp"))
+
+
+def test_issued_tokens_are_jwts_whose_exp_clients_can_read():
+    import jwt
+
+    tokens = TokenStore("dapi-x")
+    token = tokens.issue(120, "https://localhost:8443/oidc", "sp-1")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["iss"] == "https://localhost:8443/oidc"
+    assert claims["sub"] == "sp-1"
+    assert claims["exp"] - claims["iat"] == 120
+    assert tokens.is_valid(token)
+    assert not tokens.is_valid(token[:-2] + "xx")
