@@ -111,3 +111,9 @@ def _wheel(directory: Path, name: str, version: str, source: str) -> Path:
         for member, text in files.items():
             archive.writestr(member, text)
     return path
+
+
+def test_dotfiles_are_listed_like_any_file(w, home):  # noqa: F811
+    w.workspace.mkdirs(f"{home}/dots")
+    w.workspace.upload(f"{home}/dots/.gitignore", b"data/\n", format=ImportFormat.AUTO)
+    assert {o.path for o in w.workspace.list(f"{home}/dots")} == {f"{home}/dots/.gitignore"}

@@ -72,7 +72,7 @@ class WorkspaceTree:
         objects = []
         with os.scandir(directory.local) as entries:
             for entry in entries:
-                if not entry.name.startswith("."):
+                if not _is_partial_write(entry.name):  # dotfiles are listed, as on Databricks
                     objects.append(_object_of(base, entry))
         return objects
 
@@ -146,3 +146,8 @@ def normalize(path: str | None) -> str:
     if any(p in (".", "..") or NOTEBOOK_MARK in p for p in parts):
         raise ApiError("INVALID_PARAMETER_VALUE", f"Path ({path}) is not a valid workspace path")
     return "/" + "/".join(parts)
+
+
+def _is_partial_write(name: str) -> bool:
+    """write_atomic's temporary file (`.<name>.<pid>.tmp`), never a workspace object."""
+    return name.startswith(".") and name.endswith(".tmp")
