@@ -39,7 +39,8 @@ BOUNDED_RETRIES: dict[str, Any] = {
     "_retry_stop_after_attempts_duration": 30.0,
     "_socket_timeout": 300,
 }
-FETCH_ROWS = 100_000
+# Rows per round trip: a read peaks ~50 MB lower than at 100,000 (333 vs 384-391 MB), same rate.
+FETCH_ROWS = 50_000
 USER_AGENT = f"airbyte-source-databricks/{__version__}"
 
 
