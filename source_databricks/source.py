@@ -9,6 +9,8 @@ from typing import Any
 from airbyte_cdk.models import (
     AirbyteCatalog,
     AirbyteConnectionStatus,
+    AirbyteStateMessage,
+    AirbyteStateType,
     ConfiguredAirbyteCatalog,
     FailureType,
     Status,
@@ -50,6 +52,20 @@ class SourceDatabricks(Source):
         streams = [stream.as_airbyte_stream() for stream in streams]
         return AirbyteCatalog(streams=streams + code_streams(settings))
 
+    @classmethod
+    def read_state(cls, state_path: str) -> list[AirbyteStateMessage]:
+        """The input state; one this connector could not have written is a config error."""
+        try:
+            states = super().read_state(state_path)
+        except Exception as error:  # the CDK raises ValueError, TypeError, KeyError, ...
+            problem = f"it is not a list of per-stream STATE messages ({error})"
+            raise _foreign_state(problem) from error
+        kinds = {state.type for state in states} - {AirbyteStateType.STREAM}
+        if kinds:
+            names = ", ".join(sorted(kind.value for kind in kinds))
+            raise _foreign_state(f"it holds {names} state, and this connector writes per-stream")
+        return states
+
     def read(
         self,
         logger: logging.Logger,
@@ -75,6 +91,17 @@ def _check_scope(warehouse: Warehouse, config: DatabricksConfig) -> None:
     missing = [s for s in config.scope.exact_schemas() if s not in schemas]
     if missing:
         raise _scope_error(f"No schema named {', '.join(missing)} is readable", "include_schemas")
+    if config.include_schemas and not any(config.scope.has_schema(s) for s in schemas):
+        patterns = ", ".join(config.include_schemas)
+        raise _scope_error(f"No readable schema matches {patterns}", "include_schemas")
+
+
+def _foreign_state(problem: str) -> AirbyteTracedException:
+    return AirbyteTracedException(
+        message=f"The saved state cannot be used: {problem}. It was not written by this "
+        "connector. Reset the connection's streams (clear their state) and sync again.",
+        failure_type=FailureType.config_error,
+    )
 
 
 def _scope_error(problem: str, field: str) -> AirbyteTracedException:

@@ -34,10 +34,6 @@ NAMESPACE = f"main.{SCHEMA}"
 REMOTE_ROOT = "/Users/local.user@example.com/reliability"
 WRONG_TOKEN = "dapi0000wrongtoken0000"
 WRONG_SECRET = "wrong-client-secret-0000"
-MALFORMED_STATE = (
-    "source_databricks/source.py does not override Source.read_state: the CDK's parsing error "
-    "of a malformed state becomes a system_error 'Something went wrong in the connector'"
-)
 
 
 @dataclass(frozen=True)
@@ -185,21 +181,18 @@ def cases(tmp: Path) -> dict[str, Case]:
             ("state",),
             catalog=incremental("updated_at"),
             state="not a state",
-            xfail=MALFORMED_STATE,
         ),
         "read-state-blob-not-an-object": Case(
             "read",
             ("state",),
             catalog=incremental("updated_at"),
             state=orders_state("x"),
-            xfail=MALFORMED_STATE,
         ),
         "read-legacy-state-object": Case(
             "read",
             ("state",),
             catalog=incremental("updated_at"),
             state={"orders": {"updated_at": "2024-01-01"}},
-            xfail=MALFORMED_STATE,
         ),
         "read-global-state": Case(
             "read",
@@ -218,19 +211,11 @@ def cases(tmp: Path) -> dict[str, Case]:
                     },
                 }
             ],
-            xfail=(
-                "source_databricks/sync.py _stream_states skips a GLOBAL state silently: the "
-                "incremental sync re-reads every row instead of asking for a reset"
-            ),
         ),
         "check-unclosed-bracket-schema-pattern": Case(
             "check",
             ("include_schemas",),
             {"include_schemas": ["rel["]},
-            xfail=(
-                "a pattern matching no schema passes check (source.py _check_scope only checks "
-                "plain names): the user gets an empty catalog with no explanation"
-            ),
         ),
         "check-project-dir-missing": Case(
             "check",
