@@ -7,7 +7,7 @@ same name.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
 from airbyte_cdk.models import (
@@ -39,9 +39,9 @@ def read_catalog(
     states: Sequence[AirbyteStateMessage],
     logger: logging.Logger,
 ) -> Iterator[Output]:
-    """Read every configured stream; raise one config error at the end if any stream failed."""
+    """Read every configured stream; if any failed, raise one error at the end saying which."""
     saved = _stream_states(states)
-    failed: list[str] = []
+    failed: list[tuple[str, FailureType]] = []
     code = [c for c in catalog.streams if is_code_stream(c)]
     tables_selected = [c for c in catalog.streams if not is_code_stream(c)]
     for configured in code:  # runs on a cluster: no SQL warehouse needed
@@ -51,14 +51,16 @@ def read_catalog(
             yield from read_code_stream(config, configured, state, logger)
             yield status_message(configured.stream, AirbyteStreamStatus.COMPLETE)
         except Exception as error:  # reported per stream; the next stream still runs
-            failed.append(configured.stream.name)
-            yield from _stream_failed(configured, error, logger)
+            failed.append(
+                (configured.stream.name, (yield from _stream_failed(configured, error, logger)))
+            )
     if tables_selected:
         yield from _read_tables(config, tables_selected, saved, failed, logger)
     if failed:
+        names = ", ".join(name for name, _ in failed)
         raise AirbyteTracedException(
-            message=f"These streams did not sync: {', '.join(failed)}. See their errors above.",
-            failure_type=FailureType.config_error,
+            message=f"These streams did not sync: {names}. See their errors above.",
+            failure_type=_overall_failure_type([kind for _, kind in failed]),
         )
 
 
@@ -66,7 +68,7 @@ def _read_tables(
     config: DatabricksConfig,
     selected: Sequence[ConfiguredAirbyteStream],
     saved: dict[StreamKey, dict[str, Any]],
-    failed: list[str],
+    failed: list[tuple[str, FailureType]],
     logger: logging.Logger,
 ) -> Iterator[Output]:
     with open_warehouse(config, logger) as warehouse:
@@ -79,8 +81,8 @@ def _read_tables(
                     streams.get(key), configured, saved.get(key), warehouse, logger
                 )
             except Exception as error:  # reported per stream; the next stream still runs
-                failed.append(".".join(part for part in key if part))
-                yield from _stream_failed(configured, error, logger)
+                name = ".".join(part for part in key if part)
+                failed.append((name, (yield from _stream_failed(configured, error, logger))))
 
 
 def _read_stream(
@@ -110,7 +112,8 @@ def _read_stream(
 
 def _stream_failed(
     configured: ConfiguredAirbyteStream, error: Exception, logger: logging.Logger
-) -> Iterator[AirbyteMessage]:
+) -> Generator[AirbyteMessage, None, FailureType]:
+    """INCOMPLETE and the stream's error trace; returns the error's failure type."""
     stream = configured.stream
     logger.exception(f"Stream {stream.namespace}.{stream.name} failed")
     descriptor = StreamDescriptor(name=stream.name, namespace=stream.namespace)
@@ -121,6 +124,15 @@ def _stream_failed(
         else AirbyteTracedException.from_exception(error, stream_descriptor=descriptor)
     )
     yield traced.as_sanitized_airbyte_message(stream_descriptor=descriptor)
+    return traced.failure_type or FailureType.system_error
+
+
+def _overall_failure_type(kinds: Sequence[FailureType]) -> FailureType:
+    """What the sync's failure asks for: the user (config), a fix (system), or a retry."""
+    for kind in (FailureType.config_error, FailureType.system_error):
+        if kind in kinds:
+            return kind
+    return FailureType.transient_error
 
 
 def _stream(table: TableInfo, config: DatabricksConfig) -> TableStream:

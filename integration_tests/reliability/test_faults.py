@@ -110,12 +110,6 @@ def test_a_fault_loses_no_row(fault: str, fault_config, workspace, outcomes) -> 
         assert attempt.non_json_lines == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source_databricks/sync.py:59-62 raises the sync's summary error ('These streams did "
-    "not sync') as config_error whatever the streams' failure types, so a transient fault "
-    "ends with a config_error trace and Airbyte does not retry the sync",
-)
 def test_a_transient_failure_is_transient_in_every_error_trace() -> None:
     result = failed_reads.get("connection dropped mid-fetch")
     if result is None:
