@@ -18,7 +18,9 @@ from integration_tests.fault_switches import FaultSwitches
 from integration_tests.reliability.conftest import SCHEMA, run
 
 TABLE = "fault_rows"
-ROWS = 250_000  # more than one 100,000-row fetch: FetchResults is called mid-read
+ROWS = (
+    250_000  # several fetches (the connector fetches 50,000 rows at a time): FetchResults mid-read
+)
 STREAM = {
     "name": TABLE,
     "namespace": f"main.{SCHEMA}",
