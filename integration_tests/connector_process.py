@@ -65,7 +65,9 @@ def run_connector(command: str, **files: Any) -> ConnectorRun:
         done = subprocess.run(args, capture_output=True, text=True, env=_clean_env(), timeout=600)
         seconds = time.monotonic() - started
     messages, other = [], []
-    for line in done.stdout.splitlines():
+    for line in done.stdout.split("\n"):  # not splitlines(): JSON strings may hold U+2028
+        if not line:
+            continue
         try:
             messages.append(orjson.loads(line))
         except orjson.JSONDecodeError:
