@@ -20,6 +20,7 @@ import pytest
 from databricks.sdk import WorkspaceClient
 from databricks.sdk.errors import NotFound
 
+from integration_tests.conftest import config_for
 from integration_tests.connector_process import ROOT, configured_catalog, run_connector
 from integration_tests.local_workspace_process import RunningWorkspace, running_workspace
 from local_workspace.rest.cluster_registry import JOB_CLUSTER_ID, TERMINATED_ID
@@ -40,22 +41,12 @@ def config(workspace: RunningWorkspace, tmp_path_factory: pytest.TempPathFactory
     shutil.copytree(EXAMPLE, project)
     (project / "data").mkdir()
     (project / "data" / "orders.csv").write_text("local only\n")
-    return {
-        "host": workspace.url,
-        "credentials": {
-            "auth_type": "personal_access_token",
-            "personal_access_token": workspace.token,
-        },
-        "http_path": workspace.http_path,
-        "ca_bundle_path": str(workspace.ca_file),
-        "catalogs": ["main"],
-        "include_schemas": ["analytics"],
-        "code_execution": {
-            "cluster_id": TERMINATED_ID,  # started by the connector
-            "project_dir": str(project),
-            "commands": json.loads((project / "commands.json").read_text()),
-        },
+    code_execution = {
+        "cluster_id": TERMINATED_ID,  # started by the connector
+        "project_dir": str(project),
+        "commands": json.loads((project / "commands.json").read_text()),
     }
+    return config_for(workspace, include_schemas=["analytics"], code_execution=code_execution)
 
 
 def code_stream(discovered: list[dict[str, Any]]) -> dict[str, Any]:

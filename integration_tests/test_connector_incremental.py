@@ -222,3 +222,17 @@ def _records_before(run, state: dict) -> list[dict]:
         if message["type"] == "RECORD":
             records.append(message["record"])
     raise AssertionError("state not found")
+
+
+def test_variant_values_arrive_as_json_values(tables, config):
+    tables.run(f"CREATE OR REPLACE TABLE main.{SCHEMA}.docs (id INT, doc VARIANT)")
+    document = '{"a": [1, 2.5, null], "b": "é"}'
+    tables.run(f"INSERT INTO main.{SCHEMA}.docs SELECT 1, parse_json(?)", [document])
+    tables.run(f"INSERT INTO main.{SCHEMA}.docs SELECT 2, NULL")
+    stream = discover(config, "docs")
+    assert stream["json_schema"]["properties"]["doc"] == {}
+    run = read(config, stream, "full_refresh")
+    assert {r["data"]["id"]: r["data"]["doc"] for r in run.records} == {
+        1: {"a": [1, 2.5, None], "b": "é"},
+        2: None,
+    }

@@ -47,6 +47,8 @@ _RESULT_CASTS = {
     "UUID": "VARCHAR",
     "TIME": "VARCHAR",
     "TIME WITH TIME ZONE": "VARCHAR",
+    # Databricks sends VARIANT values as JSON text.
+    "VARIANT": "JSON",
 }
 
 

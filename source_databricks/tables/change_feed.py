@@ -139,7 +139,8 @@ class ChangeFeedRead:
             positions = [c.name for c in order.columns]
         select_extra = [n for n in positions if n not in emit]
         query = query.select(*(exp.column(n, quoted=True) for n in select_extra))
-        return Scan(query.sql(sql.DIALECT), parameters, [*emit, *CDC_PROPERTIES], positions)
+        emitted = [*emit, *CDC_PROPERTIES]
+        return Scan(query.sql(sql.DIALECT), parameters, emitted, positions, self.table.json_columns)
 
     def _changes(self, emit: list[str], start: int, end: int) -> Iterator[Output]:
         self.scanner.logger.info(f"{self.label}: reading changes of versions {start} to {end}")
@@ -163,7 +164,8 @@ class ChangeFeedRead:
             .where(change_type.neq(exp.Literal.string("update_preimage")))
             .order_by("_commit_version")
         )
-        scan = Scan(query.sql(sql.DIALECT), (), [*emit, *CDC_PROPERTIES], [CURSOR])
+        emitted = [*emit, *CDC_PROPERTIES]
+        scan = Scan(query.sql(sql.DIALECT), (), emitted, [CURSOR], self.table.json_columns)
 
         def checkpoint(position: tuple[str | None, ...]) -> dict:
             # The last row's version may continue in the next batch: only earlier ones are done.

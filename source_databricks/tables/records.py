@@ -25,8 +25,13 @@ class RecordEncoder:
     """Encodes the batches of one stream: `columns` (default: all) become each record's data."""
 
     def __init__(
-        self, stream: str, namespace: str | None, columns: Sequence[str] | None = None
+        self,
+        stream: str,
+        namespace: str | None,
+        columns: Sequence[str] | None = None,
+        json_columns: frozenset[str] = frozenset(),
     ) -> None:
+        self._json_columns = json_columns
         self._columns = None if columns is None else list(columns)
         descriptor = '"stream":' + orjson.dumps(stream).decode()
         if namespace:
@@ -70,7 +75,7 @@ class RecordEncoder:
         names = schema.names if self._columns is None else self._columns
         for index, field in enumerate(schema.field(name) for name in names):
             key = ("," if index else "") + orjson.dumps(field.name).decode() + ":"
-            parts += [exp.Literal.string(key), _json_value(field)]
+            parts += [exp.Literal.string(key), _json_value(field, field.name in self._json_columns)]
         # current_timestamp is fixed per statement: one emitted_at per batch, read off the clock.
         emitted_at = exp.func("epoch_ms", exp.CurrentTimestamp())
         parts += [exp.Literal.string('},"emitted_at":'), emitted_at, exp.Literal.string("}}\n")]
@@ -80,9 +85,16 @@ class RecordEncoder:
         return exp.select(line).from_(BATCH_VIEW).sql(dialect="duckdb")
 
 
-def _json_value(field: pa.Field) -> exp.Expression:
-    """JSON text of one column's value; 'null' for NULL and for values JSON cannot hold."""
-    value = _json_text(exp.column(field.name, quoted=True), field.type, depth=0)
+def _json_value(field: pa.Field, holds_json: bool = False) -> exp.Expression:
+    """JSON text of one column's value; 'null' for NULL and for values JSON cannot hold.
+
+    A column that `holds_json` (VARIANT, sent as JSON text) becomes that JSON value itself,
+    checked and minified by DuckDB's json().
+    """
+    column = exp.column(field.name, quoted=True)
+    if holds_json:
+        return exp.func("coalesce", exp.cast(exp.func("json", column), "VARCHAR"), NULL_TEXT)
+    value = _json_text(column, field.type, depth=0)
     return exp.func("coalesce", value, NULL_TEXT)
 
 

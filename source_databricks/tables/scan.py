@@ -27,6 +27,7 @@ class Scan:
     parameters: Sequence[Any] = ()
     emit: Sequence[str] | None = None
     positions: Sequence[str] = ()
+    json_columns: frozenset[str] = frozenset()  # VARIANT: JSON text to emit as JSON values
 
 
 class Scanner:
@@ -59,7 +60,7 @@ class Scanner:
     def run(self, scan: Scan, checkpoint: Checkpoint | None = None) -> Iterator[Output]:
         """Yield record blocks and checkpoints; return the last state emitted (or None)."""
         self.records_read = 0
-        encoder = RecordEncoder(self.name, self.namespace, scan.emit)
+        encoder = RecordEncoder(self.name, self.namespace, scan.emit, scan.json_columns)
         progress = Progress(f"{self.namespace}.{self.name}", self.logger)
         since, emitted, pending = 0, None, None
         try:

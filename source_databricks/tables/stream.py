@@ -102,7 +102,13 @@ class TableStream:
         else:
             logger.info(f"{self.label} has no primary key: an interrupted full refresh restarts")
             version = current_version(warehouse, self.table, logger)
-            yield from scanner.run(Scan(self._query(emit, None, version), emit=emit))
+            yield from scanner.run(
+                Scan(
+                    self._query(emit, None, version),
+                    emit=emit,
+                    json_columns=self.table.json_columns,
+                )
+            )
             self._cross_check(scanner, version, scanner.records_read, resumed=False)
             yield scanner.state(NO_CURSOR)
 
@@ -170,7 +176,8 @@ class TableStream:
     def _ordered_scan(self, emit: list[str], order: OrderedRead, version: int | None) -> Scan:
         positions = [c.name for c in order.columns]
         columns = emit + [name for name in positions if name not in emit]
-        return Scan(self._query(columns, order, version), order.parameters(), emit, positions)
+        query = self._query(columns, order, version)
+        return Scan(query, order.parameters(), emit, positions, self.table.json_columns)
 
     def _query(self, columns: Sequence[str], order: OrderedRead | None, version: int | None) -> str:
         query = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(self._ref(version))

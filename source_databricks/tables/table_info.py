@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlglot import exp
+
+from source_databricks.tables.types import parse_type
+
 
 @dataclass(frozen=True)
 class Column:
@@ -21,6 +25,14 @@ class TableInfo:
     columns: tuple[Column, ...] = ()
     primary_key: tuple[str, ...] = field(default=())
     data_source_format: str | None = None
+
+    @property
+    def json_columns(self) -> frozenset[str]:
+        """VARIANT columns: their values arrive as JSON text and are emitted as JSON values."""
+        variant = exp.DataType.Type.VARIANT
+        return frozenset(
+            c.name for c in self.columns if parse_type(c.full_data_type).this == variant
+        )
 
     @property
     def is_delta(self) -> bool:

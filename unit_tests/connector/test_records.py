@@ -150,3 +150,13 @@ def test_given_nested_decimals_then_digits_are_exact():
         raw_lines(pa.table({"d": column}))[0].count(b"[99999999999999999999.999999999999999999]")
         == 1
     )
+
+
+def test_given_a_variant_column_then_its_json_text_becomes_a_json_value():
+    encoder = RecordEncoder("t", None, json_columns=frozenset({"doc"}))
+    batch = pa.record_batch({"doc": ['{"a": [1, 2.5, null], "b": "x"}', None]})
+    lines = bytes(encoder.encode(batch)).splitlines()
+    assert [orjson.loads(x)["record"]["data"]["doc"] for x in lines] == [
+        {"a": [1, 2.5, None], "b": "x"},
+        None,
+    ]
