@@ -32,6 +32,10 @@ import lz4.frame
 import pyarrow as pa
 from databricks import sql
 
+# The SQL client as the connector runs it: with the short repr of result pages (the client formats
+# every reply for a debug log even when that log is off; see source_databricks/tables/warehouse.py).
+import source_databricks.tables.warehouse  # noqa: F401
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from integration_tests.local_workspace_process import (
