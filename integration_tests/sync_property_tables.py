@@ -115,6 +115,21 @@ class TimestampValues:
         return (value - EPOCH) // MICRO
 
 
+class TimestampNtzValues(TimestampValues):
+    """TIMESTAMP_NTZ wall-clock values (microseconds since 1970-01-01 00:00), no time zone."""
+
+    sql_type = "TIMESTAMP_NTZ"
+
+    def text(self, draw: st.DrawFn, value: int, zone: str) -> str:
+        return _wall_clock(instant(value), draw(st.sampled_from(" T")))
+
+    def emitted(self, value: int) -> str:
+        return f"{instant(value):%Y-%m-%dT%H:%M:%S.%f}"
+
+    def from_client(self, value: datetime) -> int:
+        return (value.replace(tzinfo=UTC) - EPOCH) // MICRO
+
+
 def _wall_clock(moment: datetime, separator: str) -> str:
     fraction = f".{moment.microsecond:06d}" if moment.microsecond else ""
     return moment.strftime(f"%Y-%m-%d{separator}%H:%M:%S") + fraction
@@ -198,7 +213,8 @@ class StringValues:
 
 
 Values = TimestampValues | DecimalValues | StringValues
-TIMESTAMPS, DECIMALS_38_18, STRINGS = TimestampValues(), DecimalValues(), StringValues()
+TIMESTAMPS, TIMESTAMPS_NTZ = TimestampValues(), TimestampNtzValues()
+DECIMALS_38_18, STRINGS = DecimalValues(), StringValues()
 
 
 def bound(draw: st.DrawFn, values: Values, value: Any, zone: str) -> tuple[str, list[Any]]:
@@ -312,17 +328,18 @@ class CursorTable:
 
 
 KEY_STRINGS = st.sampled_from(["", "a", "A", "é", "e\u0301", "'", '"', "\\", "\U0001f642"])
+KEY_NUDGES = st.sampled_from([0, 0, 1, -1])  # microseconds: key timestamps tie or nearly
 
 
 @dataclass
 class KeyedTable:
-    """`k INT NOT NULL, s STRING NOT NULL, uid INT, v TIMESTAMP`, primary key (k, s).
+    """`k INT, s STRING, t TIMESTAMP, uid INT, v STRING`, primary key (k, s, t).
 
-    Databricks does not enforce keys: (k, s) repeats often, and `uid` tells rows apart.
+    Databricks does not enforce keys: (k, s, t) repeats often, and `uid` tells rows apart.
     """
 
     name: str
-    rows: dict[int, tuple[int, str, int | None]] = field(default_factory=dict)
+    rows: dict[int, tuple[int, str, int, str | None]] = field(default_factory=dict)
     next_uid: int = 0
 
     @property
@@ -331,24 +348,21 @@ class KeyedTable:
 
     def create(self, db: Sql) -> None:
         db.run(
-            f"CREATE OR REPLACE TABLE {self.ref} (k INT NOT NULL, s STRING NOT NULL, uid INT, "
-            f"v TIMESTAMP, CONSTRAINT {self.name}_pk PRIMARY KEY (k, s))"
+            f"CREATE OR REPLACE TABLE {self.ref} (k INT NOT NULL, s STRING NOT NULL, "
+            f"t TIMESTAMP NOT NULL, uid INT, v STRING, "
+            f"CONSTRAINT {self.name}_pk PRIMARY KEY (k, s, t))"
         )
 
     def snapshot(self) -> set[tuple[Any, ...]]:
-        return {self.row_tuple(uid, *row) for uid, row in self.rows.items()}
-
-    @staticmethod
-    def row_tuple(uid: int, k: int, s: str, v: int | None) -> tuple[Any, ...]:
-        return (uid, k, s, None if v is None else TIMESTAMPS.emitted(v))
+        return {(uid, k, s, TIMESTAMPS.emitted(t), v) for uid, (k, s, t, v) in self.rows.items()}
 
     @staticmethod
     def record_tuple(data: dict[str, Any]) -> tuple[Any, ...]:
-        return (data["uid"], data["k"], data["s"], data["v"])
+        return (data["uid"], data["k"], data["s"], data["t"], data["v"])
 
-    def draw_row(self, draw: st.DrawFn) -> tuple[int, str, int | None]:
-        v = draw(st.one_of(st.none(), TIMESTAMPS.initial()))
-        return draw(st.integers(0, 3)), draw(KEY_STRINGS), v
+    def draw_row(self, draw: st.DrawFn) -> tuple[int, str, int, str | None]:
+        t = draw(st.sampled_from(TIMESTAMPS.anchors[:3])) + draw(KEY_NUDGES)
+        return draw(st.integers(0, 3)), draw(KEY_STRINGS), t, draw(notes)
 
     def insert(self, db: Sql, draw: st.DrawFn, count: int) -> None:
         if not count:
@@ -356,27 +370,26 @@ class KeyedTable:
         zone = set_zone(db, draw)
         placeholders, parameters = [], []
         for _ in range(count):
-            uid, (k, s, v) = self.next_uid, self.draw_row(draw)
+            uid, (k, s, t, v) = self.next_uid, self.draw_row(draw)
             self.next_uid += 1
-            v_sql, v_parameters = bound(draw, TIMESTAMPS, v, zone)
-            placeholders.append(f"(?, ?, ?, {v_sql})")
-            parameters += [k, s, uid, *v_parameters]
-            self.rows[uid] = (k, s, v)
+            t_sql, t_parameters = bound(draw, TIMESTAMPS, t, zone)
+            placeholders.append(f"(?, ?, {t_sql}, ?, ?)")
+            parameters += [k, s, *t_parameters, uid, v]
+            self.rows[uid] = (k, s, t, v)
         db.run(f"INSERT INTO {self.ref} VALUES {', '.join(placeholders)}", parameters)
 
     def update(self, db: Sql, draw: st.DrawFn, uids: list[int]) -> None:
         if not uids:
             return
         zone = set_zone(db, draw)
-        k, s, v = self.draw_row(draw)
-        v_sql, v_parameters = bound(draw, TIMESTAMPS, v, zone)
+        k, s, t, v = row = self.draw_row(draw)
+        t_sql, t_parameters = bound(draw, TIMESTAMPS, t, zone)
         marks = ", ".join("?" for _ in uids)
         db.run(
-            f"UPDATE {self.ref} SET k = ?, s = ?, v = {v_sql} WHERE uid IN ({marks})",
-            [k, s, *v_parameters, *uids],
+            f"UPDATE {self.ref} SET k = ?, s = ?, t = {t_sql}, v = ? WHERE uid IN ({marks})",
+            [k, s, *t_parameters, v, *uids],
         )
-        for uid in uids:
-            self.rows[uid] = (k, s, v)
+        self.rows.update(dict.fromkeys(uids, row))
 
     def delete(self, db: Sql, uids: list[int]) -> None:
         if uids:
@@ -386,8 +399,8 @@ class KeyedTable:
 
     def check_model(self, db: Sql) -> None:
         actual = {
-            uid: (k, s, None if v is None else TIMESTAMPS.from_client(v))
-            for k, s, uid, v in db.rows(f"SELECT k, s, uid, v FROM {self.ref}")
+            uid: (k, s, TIMESTAMPS.from_client(t), v)
+            for k, s, t, uid, v in db.rows(f"SELECT k, s, t, uid, v FROM {self.ref}")
         }
         assert actual == self.rows, f"the test's model of {self.ref} is wrong (a harness bug)"
 

@@ -1,9 +1,10 @@
 """Property: syncs interrupted at any checkpoint and resumed, with tables changing between syncs
 as the contract allows, emit every row at least once with its final value.
 
-Hypothesis makes small tables (ties, NULLs, microsecond TIMESTAMPs written in many time zones,
-DECIMAL(38,18) at its limits, byte-ordered STRINGs, informational primary keys that repeat),
-changes them between syncs, and syncs them through the real main.py against the local workspace.
+Hypothesis makes small tables (ties, NULLs, microsecond TIMESTAMPs written with offsets and in
+session time zones around DST changes and the epoch, TIMESTAMP_NTZ, DECIMAL(38,18) at its limits,
+byte-ordered STRINGs, a three-column informational primary key whose values repeat), changes them
+between syncs, and syncs them through the real main.py against the local workspace.
 Each sync is "interrupted" at a random emitted STATE: only the records emitted before that state
 count as delivered, and the next sync resumes from it (or, interrupted before any state, from the
 state before). So every state a sync emits must be truthful.
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from integration_tests.sync_property_tables import (
@@ -43,6 +44,7 @@ from integration_tests.sync_property_tables import (
     SCHEMA,
     STRINGS,
     TIMESTAMPS,
+    TIMESTAMPS_NTZ,
     ChangeFeedTable,
     CursorTable,
     KeyedTable,
@@ -59,7 +61,7 @@ CDC_CURSOR, CDC_DELETED_AT = "_ab_cdc_cursor", "_ab_cdc_deleted_at"
 # failure reports at once (with the falsifying draws) instead of re-running syncs for minutes.
 EXPLORE = os.environ.get("SYNC_PROPERTY_EXAMPLES")
 PROPERTY_SETTINGS = settings(
-    max_examples=int(EXPLORE or 4),
+    max_examples=int(EXPLORE or 5),
     deadline=None,
     derandomize=not EXPLORE,
     database=None,
@@ -107,6 +109,8 @@ class Run:
             records = [body for kind, body in messages if kind == "record"]
             return records, messages[states[-1]][1]
         chosen = draw(st.integers(-1, len(states) - 1), label=f"interrupt {name} at state")
+        event("states per sync", "1" if len(states) == 1 else "2-5" if len(states) <= 5 else ">5")
+        event("interrupted", "before any state" if chosen < 0 else "at a state")
         if chosen < 0:
             return [], None
         end = states[chosen]
@@ -249,6 +253,7 @@ def test_cursor_and_full_refresh_syncs_deliver_every_row(db, cursor_config, data
     draw = data.draw
     cursor_tables = [
         CursorTable("by_timestamp", TIMESTAMPS),
+        CursorTable("by_timestamp_ntz", TIMESTAMPS_NTZ),
         CursorTable("by_decimal", DECIMALS_38_18),
         CursorTable("by_string", STRINGS),
     ]
@@ -261,7 +266,7 @@ def test_cursor_and_full_refresh_syncs_deliver_every_row(db, cursor_config, data
     keyed.insert(db, draw, draw(st.integers(0, 12), label=keyed.name))
     cursor_columns = ["uid", "c", "rev", "note"]
     streams = [catalog_entry(t.name, cursor_columns, "incremental", "c") for t in cursor_tables]
-    streams.append(catalog_entry(keyed.name, ["k", "s", "uid", "v"], "full_refresh", None))
+    streams.append(catalog_entry(keyed.name, ["k", "s", "t", "uid", "v"], "full_refresh", None))
 
     states: dict[str, Any] = {}
     delivered: dict[str, list[tuple[int, dict]]] = {t.name: [] for t in cursor_tables}
