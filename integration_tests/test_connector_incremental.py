@@ -123,18 +123,21 @@ def test_incremental_with_no_new_rows_emits_the_saved_state_and_nothing_else(tab
 
 def test_every_intermediate_incremental_state_resumes_without_loss(tables, config):
     tables.run(f"CREATE OR REPLACE TABLE main.{SCHEMA}.many (id INT, k INT)")
+    # More rows than one fetch (50,000), so the read checkpoints between batches.
+    rows = 120_000
     tables.run(
-        f"INSERT INTO main.{SCHEMA}.many SELECT id, CAST(id / 3 AS INT) FROM range(3000) AS t(id)"
+        f"INSERT INTO main.{SCHEMA}.many SELECT id, CAST(id / 3 AS INT) FROM range({rows}) AS t(id)"
     )
     stream = discover(config, "many")
     full = read(config, stream, "incremental", "k")
-    assert len(full.records) == 3000
+    assert len(full.records) == rows
+    assert len(full.states) >= 3
     for state in full.states:
         resumed = read(config, stream, "incremental", "k", state_input(state))
         before = _records_before(full, state)
         assert {r["data"]["id"] for r in before} | {
             r["data"]["id"] for r in resumed.records
-        } == set(range(3000))
+        } == set(range(rows))
 
 
 def test_resumable_full_refresh_resumes_at_the_key_and_keeps_duplicate_keys(tables, config):
