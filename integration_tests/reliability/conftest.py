@@ -12,10 +12,8 @@ import json
 import secrets
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from typing import Any
 
-import orjson
 import pytest
 
 from integration_tests.conftest import config_for
@@ -40,21 +38,8 @@ _runs: list[ConnectorRun] = []
 
 
 def run(command: str, **files: Any) -> ConnectorRun:
-    """`run_connector`, stdout split on "\\n" only, recorded for the session's secrets check.
-
-    The protocol is newline-delimited JSON; `str.splitlines` (used by `run_connector`) also
-    splits on U+2028, U+0085, \\x1c… which JSON strings may hold unescaped.
-    """
+    """`run_connector`, recorded for the session's secrets check."""
     result = run_connector(command, **files)
-    messages, other = [], []
-    for line in result.stdout.split("\n"):
-        if not line:
-            continue
-        try:
-            messages.append(orjson.loads(line))
-        except orjson.JSONDecodeError:
-            other.append(line)
-    result = replace(result, messages=messages, non_json_lines=other)
     _runs.append(result)
     return result
 
