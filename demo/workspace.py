@@ -7,30 +7,19 @@ directory (server info, token, CA), for the demo as for every other client.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
 from pathlib import Path
 
 from demo.process import ROOT, StepError, log_tail, python, run_logged
-from local_workspace.data_dir import DataDir, ServerExited, ServerInfo
-
-
-def pid_is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+from local_workspace.data_dir import DataDir, ServerExited, ServerInfo, process_exists
 
 
 def reset_data_dir(data_dir: DataDir) -> None:
     """Empty the data directory for a fresh run, unless an earlier run's server still uses it."""
     earlier = data_dir.read_server_info()
-    if earlier is not None and pid_is_alive(earlier.pid):
+    if earlier is not None and process_exists(earlier.pid):
         raise StepError(
             f"a local workspace from an earlier demo still runs on {data_dir} "
             f"(pid {earlier.pid}); stop it with `kill {earlier.pid}` and run the demo again"

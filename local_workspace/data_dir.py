@@ -165,3 +165,14 @@ def write_atomic(path: Path, text: str | bytes, mode: int = 0o644) -> None:
 def write_private(path: Path, text: str | bytes) -> None:
     """Write a secret: readable by the owner only (mode 0600)."""
     write_atomic(path, text, mode=0o600)
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process with this id is alive (owned by anyone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by someone else
+    return True

@@ -8,7 +8,6 @@ process, so the server owns the files), else on an ``Engine`` opened on the data
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from pathlib import Path
 from sqlglot import exp
 
 from local_workspace import demo_data as d
-from local_workspace.data_dir import DataDir, ServerInfo
+from local_workspace.data_dir import DataDir, ServerInfo, process_exists
 
 log = logging.getLogger(__name__)
 DIALECT = "databricks"
@@ -208,15 +207,7 @@ def events_select() -> exp.Select:
 def running_server(directory: DataDir) -> ServerInfo | None:
     """The server that owns ``directory``, if server.json names a live process."""
     info = directory.read_server_info()
-    if info is None:
-        return None
-    try:
-        os.kill(info.pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        pass  # alive, owned by someone else
-    return info
+    return info if info is not None and process_exists(info.pid) else None
 
 
 def _run_in_process(path: Path, statements: Sequence[str]) -> None:

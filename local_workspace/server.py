@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from local_workspace.auth import BearerAuthMiddleware, TokenStore
-from local_workspace.data_dir import DataDir, ServerInfo
+from local_workspace.data_dir import DataDir, ServerInfo, process_exists
 from local_workspace.engine import Engine
 from local_workspace.fault_middleware import FaultMiddleware
 from local_workspace.faults import Faults
@@ -195,13 +195,7 @@ def _refuse_if_running(data_dir: DataDir) -> None:
 
 
 def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return pid != os.getpid()
+    return pid != os.getpid() and process_exists(pid)
 
 
 def _bind(port: int) -> socket.socket:
