@@ -23,6 +23,7 @@ from source_databricks.tables import change_feed, sql
 from source_databricks.tables.position import OrderedRead, is_orderable
 from source_databricks.tables.row_count import verify_row_count
 from source_databricks.tables.scan import Scan, Scanner
+from source_databricks.tables.schema_changes import selected_columns
 from source_databricks.tables.state import (
     FULL_REFRESH_COMPLETE,
     NO_CURSOR,
@@ -89,7 +90,8 @@ class TableStream:
         scanner = Scanner(
             warehouse, self.table.name, self.table.namespace, self.checkpoint_interval, logger
         )
-        emit = self._selected_columns(configured.stream.json_schema)
+        extra = change_feed.CDC_PROPERTIES if self.uses_change_feed else ()
+        emit = selected_columns(self.table, configured.stream.json_schema, logger, extra)
         if configured.sync_mode == SyncMode.incremental and self.uses_change_feed:
             assert isinstance(self.replication, ChangeDataFeedReplication)
             reader = change_feed.ChangeFeedRead(self.table, self.replication, scanner)
@@ -200,12 +202,6 @@ class TableStream:
                 f"{self.label}: {count:,} rows have a NULL {cursor.name}; incremental syncs "
                 "after the first do not emit them (use Change Data Feed or a non-null cursor)"
             )
-
-    def _selected_columns(self, configured_schema: dict) -> list[str]:
-        """The table's columns that the configured catalog selects, in table order."""
-        wanted = configured_schema.get("properties")
-        names = [c.name for c in self.table.columns]
-        return names if not wanted else [name for name in names if name in wanted]
 
     def _columns(self, names: Sequence[str]) -> tuple[Column, ...]:
         by_name = {c.name: c for c in self.table.columns}
