@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import ssl
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -28,6 +29,10 @@ CONFIG_ERROR_CLASSES = (
     "PERMISSION_DENIED",
     "UNRESOLVED_COLUMN",
 )
+# A session or statement that went away mid-read (expired, closed, or cancelled by someone else):
+# the read can run again on a new session, so these are transient.
+GONE_ERROR_CLASSES = ("INVALID_HANDLE", "CANCELED", "CANCELLED", "OPERATION_CANCELED")
+CLOSED_SERVER_SIDE = "unexpectedly closed server side"
 HTTP_ADVICE = {
     401: "The workspace did not accept the credentials. Check {credentials}.",
     403: "The credentials were refused for this SQL warehouse. Check {credentials}, and that the "
@@ -59,20 +64,41 @@ def translate_sql_errors(config: DatabricksConfig | None = None) -> Iterator[Non
         context = {"original-exception": getattr(error, "reason", None) or error}
         raise _request_failed(exc.RequestError(str(error), context), config) from error
     except exc.Error as error:
+        gone = _is_gone(error) or _raised_by_cloud_fetch(error)
         raise AirbyteTracedException(
             message=f"The SQL warehouse returned an error: {error}",
             internal_message=repr(error),
-            failure_type=FailureType.system_error,
+            failure_type=FailureType.transient_error if gone else FailureType.system_error,
         ) from error
+    except Exception as error:
+        if not _raised_by_cloud_fetch(error):
+            raise
+        raise AirbyteTracedException(
+            message=f"A Cloud Fetch download failed (its link may have expired): {error}",
+            internal_message=repr(error),
+            failure_type=FailureType.transient_error,
+        ) from error
+
+
+def _is_gone(error: exc.Error) -> bool:
+    klass = (error_class(error) or "").split(".")[0]
+    return klass in GONE_ERROR_CLASSES or CLOSED_SERVER_SIDE in str(error)
+
+
+def _raised_by_cloud_fetch(error: BaseException) -> bool:
+    """Whether the SQL client's Cloud Fetch downloader raised it (expired link, HTTP error)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return any("databricks/sql/cloudfetch/" in frame.filename for frame in frames)
 
 
 def _statement_failed(error: exc.ServerOperationError) -> AirbyteTracedException:
     klass = error_class(error) or ""
     is_config = klass.split(".")[0] in CONFIG_ERROR_CLASSES
+    kind = FailureType.config_error if is_config else FailureType.system_error
     return AirbyteTracedException(
         message=f"A statement failed on the SQL warehouse: {error}",
         internal_message=str(error.context.get("diagnostic-info") or error),
-        failure_type=FailureType.config_error if is_config else FailureType.system_error,
+        failure_type=FailureType.transient_error if _is_gone(error) else kind,
     )
 
 

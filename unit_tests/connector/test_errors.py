@@ -95,3 +95,28 @@ def test_given_urllib3_gives_up_connecting_then_config_error_naming_host():
     error = translated(cause, CONFIG)
     assert error.failure_type == FailureType.config_error
     assert "host" in error.message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "[INVALID_HANDLE.SESSION_NOT_FOUND] The handle 01 is invalid. SQLSTATE: HY000",
+        "[INVALID_HANDLE.OPERATION_NOT_FOUND] The handle 02 is invalid. SQLSTATE: HY000",
+        "[CANCELED] Operation 03 was canceled SQLSTATE: HY008",
+        "Command 04 unexpectedly closed server side",
+    ],
+)
+def test_given_the_session_or_statement_went_away_then_transient(message):
+    assert translated(exc.DatabaseError(message)).failure_type == FailureType.transient_error
+    assert translated(exc.ServerOperationError(message)).failure_type == (
+        FailureType.transient_error
+    )
+
+
+def test_given_the_cloud_fetch_downloader_fails_then_transient():
+    # The downloader raises plain Exceptions (HTTP 403 of an expired link); compile one there.
+    code = compile("raise Exception('HTTP 403: expired')", "databricks/sql/cloudfetch/x.py", "exec")
+    with pytest.raises(AirbyteTracedException) as caught, translate_sql_errors():
+        exec(code)
+    assert caught.value.failure_type == FailureType.transient_error
+    assert "Cloud Fetch" in caught.value.message
