@@ -11,6 +11,8 @@ unavailable        HTTP 503 ``TEMPORARILY_UNAVAILABLE`` with ``Retry-After``    
 rate_limited       HTTP 429 ``REQUEST_LIMIT_EXCEEDED`` with ``Retry-After``             rpc, path
 drop_connection    the reply is cut off half way and the connection closed              rpc, path
 expire_session     the session of the request is gone: ``INVALID_HANDLE`` from now on  rpc
+stop_warehouse     the warehouse stops (its sessions end) before the request is served  rpc
+cancel_statement   the request's statement is canceled first, as if by someone else     rpc
 statement_latency  the statement runs ``seconds`` longer (RUNNING meanwhile; cancelable)  seconds
 slow_start         the next warehouse start stays STARTING for ``seconds``              seconds
 =================  ===================================================================  =========
@@ -37,7 +39,8 @@ HTTP_ERRORS = {  # kind -> (error_code, HTTP status)
     "rate_limited": ("REQUEST_LIMIT_EXCEEDED", 429),
 }
 HTTP_KINDS = frozenset({*HTTP_ERRORS, "drop_connection"})
-KINDS = frozenset({*HTTP_KINDS, "expire_session", "statement_latency", "slow_start"})
+HANDLER_KINDS = frozenset({"expire_session", "stop_warehouse", "cancel_statement"})
+KINDS = frozenset({*HTTP_KINDS, *HANDLER_KINDS, "statement_latency", "slow_start"})
 _NEEDS_SECONDS = frozenset({"statement_latency", "slow_start"})
 
 

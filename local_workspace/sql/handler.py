@@ -13,7 +13,7 @@ import logging
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 
 from local_workspace.engine import Engine
-from local_workspace.faults import Faults
+from local_workspace.faults import HANDLER_KINDS, Faults
 from local_workspace.sql.arrow_encoding import ResultEncoding
 from local_workspace.sql.metadata import metadata_call
 from local_workspace.sql.operation import Operation
@@ -208,16 +208,26 @@ class ThriftHandler:
         )
 
     def _inject_faults(self, rpc: str, req: object) -> None:
-        """``expire_session``: the session this request refers to is gone from now on."""
-        if rpc == "OpenSession" or not self.faults.armed(_HANDLER_FAULTS):
+        """Faults on a request's session: it expires, its warehouse stops, its statement is
+        canceled (by someone else); the request is then served as usual and fails as it would."""
+        if rpc == "OpenSession" or not self.faults.armed(HANDLER_KINDS):
             return
         session = self.registry.session_of(req)
-        if session is not None and self.faults.take("expire_session", rpc) is not None:
+        if session is None:
+            return
+        if self.faults.take("expire_session", rpc) is not None:
             log.info("fault expire_session: session of %s expired", rpc)
             self.registry.drop_session(session)
+        elif self.warehouse is not None and self.faults.take("stop_warehouse", rpc) is not None:
+            log.info("fault stop_warehouse: the warehouse stops before %s", rpc)
+            self.warehouse.stop()
+        elif (handle := getattr(req, "operationHandle", None)) is not None and (
+            self.faults.take("cancel_statement", rpc) is not None
+        ):
+            log.info("fault cancel_statement: the statement of %s is canceled", rpc)
+            self.registry.operation(handle).cancel()
 
 
-_HANDLER_FAULTS = frozenset({"expire_session"})
 _OPERATION_TYPES = {
     "GetCatalogs": T.TOperationType.GET_CATALOGS,
     "GetSchemas": T.TOperationType.GET_SCHEMAS,

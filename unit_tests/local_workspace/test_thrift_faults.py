@@ -1,4 +1,5 @@
-"""Faults inside the Thrift handler: expired sessions and statement latency."""
+"""Faults inside the Thrift handler: expired sessions, stopped warehouse, canceled statements,
+statement latency."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from databricks.sql.thrift_api.TCLIService import ttypes as T
 from local_workspace.faults import Fault, Faults
 from local_workspace.sql.endpoint import ThriftService
 from local_workspace.sql.handler import ThriftHandler
+from local_workspace.sql.warehouse import RUNNING, STOPPED, Warehouse
 from unit_tests.local_workspace.fakes import FakeEngine, table_result
 from unit_tests.local_workspace.thrift_client import WireClient
 
@@ -99,3 +101,30 @@ def test_a_statement_in_injected_latency_can_be_canceled(client, faults):
     status = client.GetOperationStatus(T.TGetOperationStatusReq(handle))
     assert status.operationState == State.CANCELED_STATE
     assert time.monotonic() - started < 5
+
+
+def test_cancel_statement_cancels_the_requests_statement_as_someone_else_would(client, faults):
+    handle = _execute(client, _session(client), direct=None).operationHandle
+    faults.add(Fault("cancel_statement", rpc="FetchResults"))
+    fetch = client.FetchResults(T.TFetchResultsReq(operationHandle=handle, maxRows=10))
+    assert fetch.status.statusCode == Status.ERROR_STATUS
+    assert fetch.status.errorMessage.startswith("[CANCELED] Operation ")
+    status = client.GetOperationStatus(T.TGetOperationStatusReq(handle))
+    assert status.operationState == State.CANCELED_STATE
+    assert faults.snapshot()["injected"] == {"cancel_statement": 1}
+
+
+def test_stop_warehouse_ends_every_session_and_the_next_one_starts_it(tmp_path, faults):
+    warehouse = Warehouse(tmp_path / "warehouse.json", "w1")
+    handler = ThriftHandler(FakeEngine(STATEMENTS), warehouse, faults, direct_wait=0.2)
+    client = WireClient(ThriftService(handler))
+    session, other = _session(client), _session(client)
+    handle = _execute(client, session).operationHandle
+    faults.add(Fault("stop_warehouse", rpc="FetchResults"))
+    fetch = client.FetchResults(T.TFetchResultsReq(operationHandle=handle, maxRows=10))
+    assert "[INVALID_HANDLE.OPERATION_NOT_FOUND]" in fetch.status.errorMessage
+    assert warehouse.state == STOPPED
+    assert _execute(client, other).status.statusCode == Status.INVALID_HANDLE_STATUS
+    assert _execute(client, _session(client)).status.statusCode == Status.SUCCESS_STATUS
+    assert warehouse.state == RUNNING
+    assert faults.snapshot()["injected"] == {"stop_warehouse": 1}
