@@ -27,6 +27,11 @@ def ref(page: str) -> str:
 ERRORS = "https://docs.databricks.com/error-messages/error-classes.html"
 
 
+def error_page(error_class: str) -> str:
+    """The page of one error condition (its explanation and examples)."""
+    return f"https://docs.databricks.com/error-messages/{error_class}-error-class.html"
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -165,6 +170,7 @@ STRING = [
     ),
     case("find_in_set", "SELECT find_in_set('ab','abc,b,ab,c,def')", 3, fn("find_in_set")),
     case("elt", "SELECT elt(1, 'scala', 'java')", "scala", fn("elt")),
+    error("elt_out_of_bounds", "SELECT elt(3, 'scala', 'java')", "INVALID_ARRAY_INDEX", fn("elt")),
     case("space", "SELECT concat(space(2), '1')", "  1", fn("space")),
     case(
         "parse_url",
@@ -767,6 +773,73 @@ COLLECTIONS = [
         "SELECT m[1] FROM VALUES(map(1, 'Hello', 2, 'World')) AS T(m)",
         "Hello",
         fn("bracketsign"),
+    ),
+    error(
+        "bracket_array_out_of_bounds",
+        "SELECT a[3] FROM VALUES(array(10, 20, 30)) AS T(a)",
+        "INVALID_ARRAY_INDEX",
+        fn("bracketsign"),
+    ),
+    error(
+        "bracket_array_negative",
+        "SELECT a[-1] FROM VALUES(array(10, 20, 30)) AS T(a)",
+        "INVALID_ARRAY_INDEX",
+        error_page("invalid-array-index"),
+    ),
+    case(
+        "bracket_map_missing_key",
+        "SELECT m[3] FROM VALUES(map(1, 'Hello', 2, 'World')) AS T(m)",
+        None,
+        fn("bracketsign"),
+    ),
+    error(
+        "element_at_out_of_bounds",
+        "SELECT element_at(array(1, 2, 3), 5)",
+        "INVALID_ARRAY_INDEX_IN_ELEMENT_AT",
+        fn("element_at"),
+    ),
+    case(
+        "element_at_map_missing",
+        "SELECT element_at(map(1, 'a', 2, 'b'), 3)",
+        None,
+        fn("element_at"),
+    ),
+    case(
+        "try_element_at_map_missing",
+        "SELECT try_element_at(map(1, 'a', 2, 'b'), 3)",
+        None,
+        fn("element_at"),
+    ),
+    error(
+        "element_at_index_column_out_of_bounds",
+        "SELECT element_at(array('a', 'b', 'c'), index) FROM VALUES(1), (4) AS T(index)",
+        "INVALID_ARRAY_INDEX_IN_ELEMENT_AT",
+        error_page("invalid-array-index-in-element-at"),
+    ),
+    rows(
+        "element_at_index_column",
+        "SELECT element_at(array('a', 'b', 'c', 'd'), index) FROM VALUES(1), (4) AS T(index)",
+        [("a",), ("d",)],
+        error_page("invalid-array-index-in-element-at"),
+    ),
+    rows(
+        "try_element_at_index_column",
+        "SELECT try_element_at(array('a', 'b', 'c'), index) FROM VALUES(1), (4) AS T(index)",
+        [("a",), (None,)],
+        error_page("invalid-array-index-in-element-at"),
+    ),
+    rows(
+        "get",
+        "SELECT element_at(arr, 2), get(arr, 0), get(arr, 2), arr[2] "
+        "FROM VALUES(array(1, 2, 3)) AS T(arr)",
+        [(2, 1, 3, 3)],
+        fn("get"),
+    ),
+    rows(
+        "get_out_of_bounds",
+        "SELECT get(arr, 5), get(arr, -1) FROM VALUES(array(1, 2, 3)) AS T(arr)",
+        [(None, None)],
+        fn("get"),
     ),
     case(
         "arrays_overlap",

@@ -11,7 +11,6 @@ UNSUPPORTED: dict[str, str] = {
     "crc32": "UNRESOLVED_ROUTINE",
     "substring_index": "UNRESOLVED_ROUTINE",
     "find_in_set": "UNRESOLVED_ROUTINE",
-    "elt": "UNRESOLVED_ROUTINE",
     "parse_url": "UNRESOLVED_ROUTINE",
     "conv": "UNRESOLVED_ROUTINE",
     "width_bucket": "UNRESOLVED_ROUTINE",

@@ -151,6 +151,12 @@ ERROR_MAP: list[Row] = [
 ]
 
 
+_RAISED = re.compile(
+    r"\[(?P<error_class>[A-Z][A-Z0-9_.]*)\] (?P<message>.*) SQLSTATE: (?P<sqlstate>[0-9A-Z]{5})",
+    re.DOTALL,
+)
+
+
 def to_sql_error(error: BaseException) -> SqlError:
     """The SqlError a Databricks user would see for ``error`` (INTERNAL_ERROR if unknown)."""
     if isinstance(error, SqlError):
@@ -159,6 +165,9 @@ def to_sql_error(error: BaseException) -> SqlError:
         return _parse_error(error)
     error = _as_duckdb_error(error)
     text = _strip_prefix(str(error)).split("\n\n")[0]  # DuckDB appends "LINE 1: ..." context
+    raised = _RAISED.fullmatch(text) if isinstance(error, duckdb.InvalidInputException) else None
+    if raised:  # error('[CLASS] ... SQLSTATE: s') from a semantics rule (see templates)
+        return SqlError(raised["error_class"], raised["sqlstate"], raised["message"])
     for row in ERROR_MAP:
         match = re.search(row.pattern, text, re.DOTALL) if isinstance(error, row.kind) else None
         if match:

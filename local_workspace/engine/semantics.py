@@ -14,8 +14,10 @@ Each rule is a pure AST -> AST function (``rule(tree, ctx)``), composed in ``RUL
   (placeholders ``__name`` are replaced by sub-trees): lambdas with an index argument (0-based),
   ``aggregate``'s finish lambda, ``exists``/``forall`` (three-valued), ``zip_with``,
   ``transform_keys``/``transform_values``/``map_filter``, ``array_distinct``/``array_union``/
-  ``array_remove`` (NULLs kept, order kept), ``sequence`` counting down, ``x[i]`` on a MAP (a key,
-  not a position), ``timestampdiff`` in whole units, ``percentile`` (continuous), ``isnull`` & co.
+  ``array_remove`` (NULLs kept, order kept), ``sequence`` counting down, ``timestampdiff`` in
+  whole units, ``percentile`` (continuous), ``isnull`` & co.
+* Element access with ANSI bounds errors (``x[i]``, ``element_at``, ``get``, ``elt``): see
+  ``subscripts``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ import re
 import sqlglot
 from sqlglot import exp
 
+from local_workspace.engine import subscripts
 from local_workspace.engine.errors import SqlError
+from local_workspace.engine.templates import call as _call
+from local_workspace.engine.templates import parsed as _parsed
+from local_workspace.engine.templates import template as _template
 
 _INTEGRAL = {
     exp.DataType.Type.TINYINT,
@@ -233,29 +239,6 @@ def _restore_names(tree: exp.Expression, ctx) -> exp.Expression:
 # -- functions: Databricks function -> DuckDB template ---------------------------------------
 
 
-def _template(sql: str, **parts: exp.Expression) -> exp.Expression:
-    """Parse a DuckDB template and put ``parts`` in place of its ``__name`` placeholders."""
-    tree = _parsed(sql).copy()
-
-    def fill(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Column) and not node.table and node.name.startswith("__"):
-            part = parts.get(node.name[2:])
-            if part is not None:
-                return part.copy()
-        return node
-
-    return exp.Paren(this=tree.transform(fill))
-
-
-_TEMPLATES: dict[str, exp.Expression] = {}
-
-
-def _parsed(sql: str) -> exp.Expression:
-    if sql not in _TEMPLATES:
-        _TEMPLATES[sql] = sqlglot.parse_one(sql, read="duckdb")
-    return _TEMPLATES[sql]
-
-
 def _substitute(body: exp.Expression, mapping: dict[str, exp.Expression]) -> exp.Expression:
     """A lambda body with its parameters replaced by expressions."""
 
@@ -355,10 +338,6 @@ def _map_filter(m, lam):
     return _template(_MAP_FILTER, m=m, body=_lambda_call(lam, _ENTRY_KEY, _ENTRY_VALUE))
 
 
-def _call(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.Anonymous(this=name, expressions=[a.copy() for a in args])
-
-
 _ANONYMOUS = {
     ("forall", 2): lambda a, lam: _template(_FORALL, t=_transformed(a, lam)),
     ("zip_with", 3): _zip_with,
@@ -370,6 +349,7 @@ _ANONYMOUS = {
     ("array_repeat", 2): lambda v, n: _template(
         "list_transform(range(__n), lambda __r: __v)", v=v, n=n
     ),
+    ("get", 2): subscripts.get,
     ("btrim", 1): lambda x: _call("trim", x),
     ("btrim", 2): lambda x, chars: _call("trim", x, chars),
     ("bround", 1): lambda x: _call("round_even", x, exp.Literal.number(0)),
@@ -402,23 +382,6 @@ def _sequence(node: exp.GenerateSeries):
     start, end = node.args["start"], node.args["end"]
     node.set("step", _template("CASE WHEN __a <= __b THEN 1 ELSE -1 END", a=start, b=end))
     return None
-
-
-def _subscript(node: exp.Bracket):
-    """``x[i]``: a position in an ARRAY (0-based), a key in a MAP; decided by x's type."""
-    if node.args.get("offset") or len(node.expressions) != 1 or node.meta.get("subscript"):
-        return None
-    index = node.expressions[0]
-    if isinstance(index, exp.Literal) and index.is_string:
-        return None  # a MAP key or a STRUCT field: no position to shift
-    as_key = exp.Bracket(this=node.this.copy(), expressions=[index.copy()], offset=1)
-    node.meta["subscript"] = True
-    return _template(
-        "CASE WHEN starts_with(typeof(__x), 'MAP(') THEN __key ELSE __position END",
-        x=node.this,
-        key=as_key,
-        position=node.copy(),
-    )
 
 
 def _timestampdiff(node: exp.TimestampDiff):
@@ -529,7 +492,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
         lambda n: _call("list_contains", _call("map_keys", n.this), n.args["key"]),
     ),
     (exp.GenerateSeries, _sequence),
-    (exp.Bracket, _subscript),
+    (exp.Elt, subscripts.elt),
     (exp.TimestampDiff, _timestampdiff),
     (exp.AtTimeZone, _from_utc_timestamp),
     (exp.DateFromUnixDate, _cast_to("DATE")),
@@ -552,6 +515,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
 
 
 def _functions(tree: exp.Expression, ctx) -> exp.Expression:
+    tree = subscripts.brackets(tree)
     for kind, build in _FUNCTIONS:
         tree = _replace_all(tree, kind, build)
     return tree
