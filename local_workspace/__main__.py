@@ -3,8 +3,11 @@
 serve [--port N] [--data-dir D]   run the HTTPS server (port 0 picks a free port)
       [--warehouse-start-seconds S] [--fault SPEC]...
       [--session-idle-seconds S] [--operation-idle-seconds S]
+      [--cloud-fetch-threshold-bytes N] [--cloud-fetch-link-seconds S]
+      [--cloud-fetch-file-bytes N]
                                   SQL warehouse start time, faults to inject (faults.py),
-                                  when abandoned sessions / finished operations expire
+                                  when abandoned sessions / finished operations expire,
+                                  Cloud Fetch (sql/cloud_fetch.py)
 seed-demo [--data-dir D]          create the demo catalog and tables
 ca-bundle [--data-dir D]          print the CA certificate's path (clients trust it)
 """
@@ -31,11 +34,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(data_dir: DataDir, args: argparse.Namespace) -> int | None:
     from local_workspace.serve_options import ServeOptions
     from local_workspace.server import StartupError, serve
+    from local_workspace.sql.cloud_fetch import CloudFetchOptions
     from local_workspace.sql.sessions import IdleLimits
 
     _configure_logging()
     idle = IdleLimits(args.session_idle_seconds, args.operation_idle_seconds)
-    options = ServeOptions(args.warehouse_start_seconds, tuple(args.fault), idle)
+    cloud_fetch = CloudFetchOptions.from_env(
+        threshold_bytes=args.cloud_fetch_threshold_bytes,
+        link_seconds=args.cloud_fetch_link_seconds,
+        file_bytes=args.cloud_fetch_file_bytes,
+    )
+    options = ServeOptions(args.warehouse_start_seconds, tuple(args.fault), idle, cloud_fetch)
     try:
         serve(data_dir, port=args.port, options=options)
     except StartupError as error:
@@ -93,6 +102,27 @@ def _serve_behaviour_arguments(serve: argparse.ArgumentParser) -> None:
             metavar="S",
             help=f"drop {what} unused for S seconds (default {default:.0f})",
         )
+    for name, kind, what in (
+        (
+            "threshold-bytes",
+            int,
+            "results larger than N Arrow bytes use Cloud Fetch (0: never; "
+            "default 4 MiB, env LOCAL_WORKSPACE_CLOUD_FETCH_THRESHOLD_BYTES)",
+        ),
+        (
+            "link-seconds",
+            float,
+            "Cloud Fetch links expire after S seconds (default 900, env "
+            "LOCAL_WORKSPACE_CLOUD_FETCH_LINK_SECONDS)",
+        ),
+        (
+            "file-bytes",
+            int,
+            "Arrow bytes per Cloud Fetch file (default 8 MiB, env "
+            "LOCAL_WORKSPACE_CLOUD_FETCH_FILE_BYTES)",
+        ),
+    ):
+        serve.add_argument(f"--cloud-fetch-{name}", type=kind, default=None, help=what)
     serve.add_argument(
         "--fault",
         type=_fault,

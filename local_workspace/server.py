@@ -1,8 +1,10 @@
 """The local workspace server: one HTTPS process on 127.0.0.1 speaking Databricks' protocols.
 
 ``build_app`` composes the routes (REST families, the SQL warehouse's Thrift endpoint) behind
-bearer-token auth; ``serve`` prepares the data directory (token, TLS, ids), runs uvicorn, and
-publishes ``server.json`` once connections are accepted (removed again on shutdown).
+bearer-token auth, and beside them the one tokenless route of Cloud Fetch result files (their
+random ids are the credential, as presigned URLs are); ``serve`` prepares the data directory
+(token, TLS, ids), runs uvicorn, and publishes ``server.json`` once connections are accepted
+(removed again on shutdown).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import TextIO
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.routing import Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from local_workspace.auth import BearerAuthMiddleware, TokenStore
 from local_workspace.data_dir import DataDir, ServerInfo, process_exists
@@ -40,8 +44,11 @@ from local_workspace.rest.warehouses import warehouse_api_routes
 from local_workspace.rest.well_known import well_known_routes
 from local_workspace.rest.workspace_files import workspace_routes
 from local_workspace.serve_options import ServeOptions
+from local_workspace.sql import cloud_fetch
+from local_workspace.sql.cloud_fetch import ResultFiles, result_file_route
 from local_workspace.sql.endpoint import ThriftService, http_path, warehouse_route
 from local_workspace.sql.handler import ThriftHandler
+from local_workspace.sql.result_log import ResultLog, result_log_route
 from local_workspace.sql.warehouse import RECORD_FILE, Warehouse
 from local_workspace.tls import TlsFiles, ensure_tls
 
@@ -68,10 +75,14 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, data_dir: DataDir, engine: Engine, options: ServeOptions | None = None
+        cls, data_dir: DataDir, engine: Engine, options: ServeOptions | None = None, url: str = ""
     ) -> Workspace:
-        """The workspace of ``data_dir`` (creating its token and ids on first use)."""
+        """The workspace of ``data_dir`` (creating its token and ids on first use); ``url``
+        (``https://host:port``) is where Cloud Fetch links point."""
         options = options or ServeOptions()
+        files = ResultFiles(
+            data_dir.path / cloud_fetch.DIRECTORY, options.cloud_fetch, ResultLog(), url
+        )
         faults = Faults(list(options.faults))
         warehouse = Warehouse(
             data_dir.path / RECORD_FILE,
@@ -83,7 +94,7 @@ class Workspace:
             tokens=TokenStore(data_dir.ensure_token()),
             warehouse_id=warehouse.id,
             workspace_id=data_dir.workspace_id(),
-            sql=ThriftHandler(engine, warehouse, faults, options.idle),
+            sql=ThriftHandler(engine, warehouse, faults, options.idle, files=files),
             compute=Compute.create(data_dir.path, engine.open_session),
             faults=faults,
         )
@@ -93,8 +104,9 @@ def _no_engine():
     raise ApiError("TEMPORARILY_UNAVAILABLE", "this workspace has no SQL engine")
 
 
-def build_app(workspace: Workspace) -> Starlette:
-    """The ASGI app: public discovery routes, then everything else behind bearer auth."""
+def build_app(workspace: Workspace) -> ASGIApp:
+    """The ASGI app: Cloud Fetch files without a token; public discovery routes, then everything
+    else behind bearer auth."""
     routes = [
         *well_known_routes(workspace.workspace_id),
         *oidc_routes(workspace.tokens, workspace.data_dir.service_principals_file),
@@ -104,11 +116,12 @@ def build_app(workspace: Workspace) -> Starlette:
         *command_routes(workspace.compute),
         *warehouse_api_routes(workspace.sql),
         *admin_routes(workspace.faults, workspace.sql),
+        result_log_route(workspace.sql.registry.results),
         *workspace_routes(FileRoots(workspace.data_dir.path).workspace),
         *dbfs_routes(FileRoots(workspace.data_dir.path).dbfs),
         *files_routes(FileRoots(workspace.data_dir.path).volumes),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[
             Middleware(BearerAuthMiddleware, tokens=workspace.tokens),
@@ -116,6 +129,19 @@ def build_app(workspace: Workspace) -> Starlette:
         ],
         exception_handlers=EXCEPTION_HANDLERS,
     )
+    files = workspace.sql.registry.files
+    return app if files is None else _WithResultFiles(app, Router([result_file_route(files)]))
+
+
+class _WithResultFiles:
+    """Requests under ``/cloud-fetch/`` go to the result files, tokenless; the rest to ``app``."""
+
+    def __init__(self, app: ASGIApp, files: ASGIApp) -> None:
+        self.app, self.files = app, files
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        public = scope["type"] == "http" and scope["path"].startswith(cloud_fetch.PATH_PREFIX)
+        await (self.files if public else self.app)(scope, receive, send)
 
 
 def serve(
@@ -134,7 +160,8 @@ def serve(
     tls = ensure_tls(data_dir)
     sock = _bind(port)
     engine = (engine_factory or Engine)(data_dir.path)
-    workspace = Workspace.open(data_dir, engine, options)
+    url = f"https://{HOST}:{sock.getsockname()[1]}"
+    workspace = Workspace.open(data_dir, engine, options, url)
     info = ServerInfo(
         host=HOST,
         port=sock.getsockname()[1],
@@ -150,6 +177,8 @@ def serve(
         data_dir.remove_server_info()
         workspace.compute.close()
         workspace.sql.close()
+        if workspace.sql.registry.files is not None:
+            workspace.sql.registry.files.close()
         engine.close()
         print("local workspace stopped", file=out, flush=True)
 

@@ -30,12 +30,14 @@ class ResultEncoding:
     native_timestamps: bool = True
     native_decimals: bool = True
     native_complex: bool = True
+    cloud_fetch: bool = False  # the client can download result files (canDownloadResult)
 
     @classmethod
     def from_request(cls, req: T.TExecuteStatementReq) -> ResultEncoding:
         native = req.useArrowNativeTypes or T.TSparkArrowTypes()
         return cls(
             lz4=bool(req.canDecompressLZ4Result),
+            cloud_fetch=bool(req.canDownloadResult),
             native_timestamps=bool(native.timestampAsArrow),
             native_decimals=bool(native.decimalAsArrow),
             native_complex=bool(native.complexTypesAsArrow),
@@ -69,12 +71,18 @@ class BatchEncoder:
         return self.wire_schema.serialize().to_pybytes()
 
     def encode(self, batch: pa.RecordBatch) -> T.TSparkArrowBatch:
-        payload = self._to_wire(batch).serialize().to_pybytes()
+        return self.encode_sized(batch)[0]
+
+    def encode_sized(self, batch: pa.RecordBatch) -> tuple[T.TSparkArrowBatch, int]:
+        """The batch as sent, and the size of its IPC message before compression."""
+        payload = self.wire_batch(batch).serialize().to_pybytes()
+        arrow_bytes = len(payload)
         if self.encoding.lz4:
             payload = lz4.frame.compress(payload)  # one LZ4 frame per batch, as the client reads
-        return T.TSparkArrowBatch(batch=payload, rowCount=batch.num_rows)
+        return T.TSparkArrowBatch(batch=payload, rowCount=batch.num_rows), arrow_bytes
 
-    def _to_wire(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+    def wire_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """The batch in the wire schema (columns converted as the request asked)."""
         if not any(self._converters):
             return batch
         columns = [

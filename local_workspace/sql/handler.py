@@ -15,6 +15,7 @@ from databricks.sql.thrift_api.TCLIService import ttypes as T
 from local_workspace.engine import Engine
 from local_workspace.faults import HANDLER_KINDS, Faults
 from local_workspace.sql.arrow_encoding import ResultEncoding
+from local_workspace.sql.cloud_fetch import ResultFiles
 from local_workspace.sql.metadata import metadata_call
 from local_workspace.sql.operation import Operation
 from local_workspace.sql.parameters import engine_parameters
@@ -73,7 +74,8 @@ class ThriftHandler:
     ``direct_wait``: how long ExecuteStatement waits for a statement before replying RUNNING
     (the client then polls); ``poll_wait``: how long GetOperationStatus waits for a change
     (the client polls without pause; it also sends one request at a time per connection, so a
-    cancel from another thread waits behind a poll: keep polls short).
+    cancel from another thread waits behind a poll: keep polls short); ``files``: where large
+    results go as Cloud Fetch files (None: every result inline).
     """
 
     def __init__(
@@ -84,8 +86,9 @@ class ThriftHandler:
         idle: IdleLimits | None = None,
         direct_wait: float = 1.0,
         poll_wait: float = 0.2,
+        files: ResultFiles | None = None,
     ) -> None:
-        self.registry = SessionRegistry(engine, idle)
+        self.registry = SessionRegistry(engine, idle, files.results if files else None, files)
         self.warehouse = warehouse
         self.faults = faults or Faults()
         self.direct_wait, self.poll_wait = direct_wait, poll_wait
@@ -122,7 +125,9 @@ class ThriftHandler:
             return session.engine_session.execute(sql, parameters)
 
         encoding = ResultEncoding.from_request(req)
-        operation = self._start(session, execute, encoding, req.resultRowLimit, "ExecuteStatement")
+        operation = self._start(
+            session, execute, encoding, req.resultRowLimit, "ExecuteStatement", statement=sql
+        )
         return self._execute_reply(T.TExecuteStatementResp, operation, req.getDirectResults)
 
     @_guarded
@@ -179,9 +184,13 @@ class ThriftHandler:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _start(self, session, execute, encoding, row_limit, rpc: str, op_type=None) -> Operation:
+    def _start(
+        self, session, execute, encoding, row_limit, rpc: str, op_type=None, statement=None
+    ) -> Operation:
         latency = self.faults.take("statement_latency", rpc)
-        operation = session.new_operation(op_type or T.TOperationType.EXECUTE_STATEMENT)
+        operation = session.new_operation(
+            op_type or T.TOperationType.EXECUTE_STATEMENT, statement or rpc
+        )
 
         def run(op: Operation) -> None:
             op.run(execute, encoding, row_limit, latency.seconds if latency else 0.0)

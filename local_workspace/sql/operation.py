@@ -4,7 +4,11 @@ A statement runs in a worker thread (``run``): RUNNING until the engine has prod
 batch, then FINISHED (rows stay in the engine's lazy reader, pulled page by page as the client
 fetches) or ERROR. ``cancel`` and ``close`` may come from any thread at any time: they change the
 state at once, interrupt the engine if it is busy for this operation, and the worker or fetch that
-was interrupted drops the rows.
+was interrupted drops the rows (and any Cloud Fetch files).
+
+A result goes inline (Arrow batches in each FetchResults) unless the client can download files and
+it is larger than the Cloud Fetch threshold: then each fetch returns links (``cloud_fetch``).
+Every result is recorded as sent in the ``ResultLog``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from databricks.sql.thrift_api.TCLIService import ttypes as T
 
 from local_workspace.engine import StatementResult
 from local_workspace.sql.arrow_encoding import BatchEncoder, ResultEncoding
+from local_workspace.sql.cloud_fetch import LinkBatches, ResultFiles
 from local_workspace.sql.paging import Page, Pager
+from local_workspace.sql.result_log import ResultLog
 from local_workspace.sql.status import InvalidHandle, ThriftError, engine_call, ok, status_of
 from local_workspace.sql.type_desc import table_schema
 
@@ -40,6 +46,9 @@ class Operation:
         session_lock: threading.RLock,
         cancel_engine: Callable[[], None],
         operation_type: int = T.TOperationType.EXECUTE_STATEMENT,
+        statement: str = "",
+        results: ResultLog | None = None,
+        files: ResultFiles | None = None,
     ) -> None:
         self.handle = T.TOperationHandle(
             operationId=new_handle_id(), operationType=operation_type, hasResultSet=True
@@ -55,7 +64,11 @@ class Operation:
         self._pager: Pager | None = None
         self._encoder: BatchEncoder | None = None
         self._metadata: T.TGetResultSetMetadataResp | None = None
+        self._links: LinkBatches | None = None  # set when the result goes through Cloud Fetch
         self.num_modified_rows: int | None = None
+        self.statement = statement
+        self._results = results or ResultLog(capacity=0)
+        self._files = files
 
     @property
     def key(self) -> bytes:
@@ -79,10 +92,13 @@ class Operation:
                 result = engine_call(execute)
                 pager = Pager(result.reader, row_limit)
                 engine_call(pager.prime)
+                cloud_fetch = self._wants_cloud_fetch(encoding) and engine_call(
+                    lambda: pager.read_ahead(self._files.options.threshold_bytes)
+                )
             except ThriftError as error:
                 self._finish_with_error(error, pager)
             else:
-                self._finish(result, pager, encoding)
+                self._finish(result, pager, encoding, cloud_fetch)
             finally:
                 self._end_engine_call()
 
@@ -121,7 +137,7 @@ class Operation:
             if not self._begin_engine_call(require=State.FINISHED_STATE):
                 return T.TFetchResultsResp(status=self._unavailable_status(), hasMoreRows=False)
             try:
-                page = engine_call(lambda: self._pager.next_page(max_rows, max_bytes))
+                row_set, has_more_rows = engine_call(lambda: self._next_rows(max_rows, max_bytes))
             except ThriftError as error:
                 self._finish_with_error(error, self._pager)
                 return T.TFetchResultsResp(status=self._unavailable_status(), hasMoreRows=False)
@@ -129,8 +145,8 @@ class Operation:
                 self._end_engine_call()
             return T.TFetchResultsResp(
                 status=ok(),
-                hasMoreRows=page.has_more_rows,
-                results=self._row_set(page),
+                hasMoreRows=has_more_rows,
+                results=row_set,
                 resultSetMetadata=self._metadata,
             )
 
@@ -176,18 +192,35 @@ class Operation:
             if self.state in _ENDED:
                 self._drop_rows()
 
-    def _finish(self, result: StatementResult, pager: Pager, encoding: ResultEncoding) -> None:
+    def _wants_cloud_fetch(self, encoding: ResultEncoding) -> bool:
+        return encoding.cloud_fetch and self._files is not None and self._files.options.enabled
+
+    def _finish(
+        self, result: StatementResult, pager: Pager, encoding: ResultEncoding, cloud_fetch: bool
+    ) -> None:
         encoder = BatchEncoder(result.schema, encoding)
+        result_format = (
+            T.TSparkRowSetType.URL_BASED_SET if cloud_fetch else T.TSparkRowSetType.ARROW_BASED_SET
+        )
+        links = LinkBatches(self._files, self.key, encoder) if cloud_fetch else None
+        self._results.start(
+            self.key,
+            self.statement,
+            T.TSparkRowSetType._VALUES_TO_NAMES[result_format],
+            encoding.lz4,
+            encoder.wire_schema,
+        )
         metadata = T.TGetResultSetMetadataResp(
             status=ok(),
             schema=table_schema(result.schema),
-            resultFormat=T.TSparkRowSetType.ARROW_BASED_SET,
+            resultFormat=result_format,
             lz4Compressed=encoding.lz4,
             arrowSchema=encoder.schema_bytes(),
             isStagingOperation=False,
         )
         with self._changed:
             self._pager, self._encoder, self._metadata = pager, encoder, metadata
+            self._links = links
             if self.state in _ENDED:
                 return  # rows dropped by _end_engine_call
             self.num_modified_rows = result.num_modified_rows
@@ -207,14 +240,27 @@ class Operation:
         pager, self._pager = self._pager, None
         if pager is not None:
             pager.close()
+        links, self._links = self._links, None
+        if links is not None:
+            links.close()
+
+    def _next_rows(self, max_rows: int | None, max_bytes: int | None) -> tuple[T.TRowSet, bool]:
+        """The next rows to send: a batch of Cloud Fetch links, or an inline page."""
+        assert self._pager is not None
+        if self._links is not None:
+            row_set = self._links.next_row_set(self._pager, max_bytes)
+            return row_set, self._pager.has_more_rows
+        page = self._pager.next_page(max_rows, max_bytes)
+        return self._row_set(page), page.has_more_rows
 
     def _row_set(self, page: Page) -> T.TRowSet:
         assert self._encoder is not None
-        return T.TRowSet(
-            startRowOffset=page.start_row_offset,
-            rows=[],
-            arrowBatches=[self._encoder.encode(batch) for batch in page.batches],
-        )
+        encoded = [self._encoder.encode_sized(batch) for batch in page.batches]
+        batches = [batch for batch, _ in encoded]
+        wire_bytes = sum(len(batch.batch) for batch in batches)
+        arrow_bytes = sum(size for _, size in encoded)
+        self._results.inline_page(self.key, page.num_rows, wire_bytes, arrow_bytes)
+        return T.TRowSet(startRowOffset=page.start_row_offset, rows=[], arrowBatches=batches)
 
     def _unavailable_status(self) -> T.TStatus:
         with self._changed:

@@ -1,11 +1,13 @@
 """Paging a lazy Arrow reader into result pages bounded by rows and bytes.
 
-Only the batches of the page being built, plus at most one batch read ahead (to know whether more
-rows follow), are in memory at any time: results of millions of rows stream through.
+Only the batches of the page being built, plus the batches read ahead (one, to know whether more
+rows follow, or up to a byte budget when ``read_ahead`` sizes a result up), are in memory at any
+time: results of millions of rows stream through.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -29,7 +31,7 @@ class Pager:
 
     def __init__(self, reader: pa.RecordBatchReader, row_limit: int | None = None) -> None:
         self._reader: pa.RecordBatchReader | None = reader
-        self._pending: pa.RecordBatch | None = None
+        self._ahead: deque[pa.RecordBatch] = deque()  # read from the reader, not yet paged
         self._row_limit = row_limit if row_limit and row_limit > 0 else None
         self.rows_served = 0
 
@@ -46,16 +48,29 @@ class Pager:
             byte_budget = None if byte_budget is None else byte_budget - batch.nbytes
         if self._rows_left() == 0:
             self.close()  # the client's row limit is reached: the rest is never sent
-        return Page(batches, start, has_more_rows=self._peek() is not None)
+        return Page(batches, start, has_more_rows=self.has_more_rows)
 
     def prime(self) -> None:
         """Read the first batch ahead: the engine does a query's blocking work (sorts,
         aggregates) before it yields one, so the statement runs now rather than at first fetch."""
         self._peek()
 
+    def read_ahead(self, nbytes: int) -> bool:
+        """Read batches ahead until more than ``nbytes`` wait or the result ends; whether the
+        rest of the result is larger than ``nbytes`` (held in memory: keep ``nbytes`` small)."""
+        waiting = sum(batch.nbytes for batch in self._ahead)
+        while waiting <= nbytes and self._read_one():
+            waiting += self._ahead[-1].nbytes
+        return waiting > nbytes
+
+    @property
+    def has_more_rows(self) -> bool:
+        return self._peek() is not None
+
     def close(self) -> None:
-        """Drop the reader (and with it the engine's cursor) and any read-ahead batch."""
-        reader, self._reader, self._pending = self._reader, None, None
+        """Drop the reader (and with it the engine's cursor) and the batches read ahead."""
+        reader, self._reader = self._reader, None
+        self._ahead.clear()
         if reader is not None:
             reader.close()
 
@@ -73,19 +88,30 @@ class Pager:
         rows = _rows_fitting(batch, row_budget, byte_budget, first)
         if rows == 0:
             return None
-        self._pending = batch.slice(rows) if rows < batch.num_rows else None
-        return batch.slice(0, rows) if rows < batch.num_rows else batch
+        if rows < batch.num_rows:
+            self._ahead[0] = batch.slice(rows)
+            return batch.slice(0, rows)
+        self._ahead.popleft()
+        return batch
 
     def _peek(self) -> pa.RecordBatch | None:
-        while self._pending is None and self._reader is not None:
+        while not self._ahead and self._read_one():
+            pass
+        return self._ahead[0] if self._ahead else None
+
+    def _read_one(self) -> bool:
+        """Read the reader's next non-empty batch into ``_ahead``; False at the end."""
+        while self._reader is not None:
             try:
                 batch = self._reader.read_next_batch()
             except StopIteration:
-                self.close()
-                return None
+                reader, self._reader = self._reader, None  # the batches read ahead stay
+                reader.close()
+                return False
             if batch.num_rows:  # empty batches carry nothing and would make empty pages
-                self._pending = batch
-        return self._pending
+                self._ahead.append(batch)
+                return True
+        return False
 
 
 def _rows_fitting(

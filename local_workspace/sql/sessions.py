@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 
 from local_workspace.engine import Engine, EngineSession
+from local_workspace.sql.cloud_fetch import ResultFiles
 from local_workspace.sql.operation import Operation, State, new_handle_id
+from local_workspace.sql.result_log import ResultLog
 from local_workspace.sql.status import InvalidHandle, engine_call
 
 # SPARK_CLI_SERVICE_PROTOCOL_V7: what databricks-sql-connector 4.9 asks for and fully handles.
@@ -40,7 +42,13 @@ class IdleLimits:
 class SqlSession:
     """One client connection's session: an engine session plus its open operations."""
 
-    def __init__(self, engine_session: EngineSession) -> None:
+    def __init__(
+        self,
+        engine_session: EngineSession,
+        results: ResultLog | None = None,
+        files: ResultFiles | None = None,
+    ) -> None:
+        self.results, self.files = results, files  # where its operations record and put results
         self.handle = T.TSessionHandle(
             sessionId=new_handle_id(), serverProtocolVersion=PROTOCOL_VERSION
         )
@@ -53,8 +61,17 @@ class SqlSession:
     def key(self) -> bytes:
         return self.handle.sessionId.guid
 
-    def new_operation(self, operation_type: int = T.TOperationType.EXECUTE_STATEMENT) -> Operation:
-        return Operation(self.lock, self.engine_session.cancel, operation_type)
+    def new_operation(
+        self, operation_type: int = T.TOperationType.EXECUTE_STATEMENT, statement: str = ""
+    ) -> Operation:
+        return Operation(
+            self.lock,
+            self.engine_session.cancel,
+            operation_type,
+            statement=statement,
+            results=self.results,
+            files=self.files,
+        )
 
     def close(self) -> None:
         with self.lock:
@@ -64,9 +81,17 @@ class SqlSession:
 class SessionRegistry:
     """Sessions and operations by handle, and the workers running statements; thread-safe."""
 
-    def __init__(self, engine: Engine, idle: IdleLimits | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        idle: IdleLimits | None = None,
+        results: ResultLog | None = None,
+        files: ResultFiles | None = None,
+    ) -> None:
         self.engine = engine
         self.idle = idle or IdleLimits()
+        self.results = results or ResultLog()
+        self.files = files
         self._sessions: dict[bytes, SqlSession] = {}
         self._operations: dict[bytes, tuple[SqlSession, Operation]] = {}
         self._abandoned: OrderedDict[bytes, None] = OrderedDict()
@@ -79,7 +104,7 @@ class SessionRegistry:
         self, catalog: str | None, schema: str | None, conf: dict[str, str]
     ) -> SqlSession:
         engine_session = engine_call(lambda: self.engine.open_session(catalog, schema, conf))
-        session = SqlSession(engine_session)
+        session = SqlSession(engine_session, self.results, self.files)
         with self._lock:
             self._sessions[session.key] = session
         self._ensure_reaper()
