@@ -9,9 +9,12 @@ Python state is lost then, as when a cluster's Python process restarts.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
+import os
 import queue
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,6 +73,23 @@ class ExecutionContext:
     @property
     def status(self) -> str:
         return "Running" if self.worker is not None and not self._closed else "Error"
+
+    def running_command(self) -> str | None:
+        """The id of the command running now, if any."""
+        with self._lock:
+            return next((c.id for c in self._commands.values() if c.status == "Running"), None)
+
+    def kill_worker(self) -> int | None:
+        """SIGKILL the Python worker, as an out-of-memory killer would; its pid.
+
+        The running command then fails with a fatal error and a fresh worker takes over.
+        """
+        worker = self.worker
+        if worker is None:
+            return None
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)
+        return worker.pid
 
     def submit(self, language: str, code: str) -> Command:
         command = Command(f"{self.id}-{next(_ids)}", language, code)

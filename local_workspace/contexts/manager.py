@@ -55,6 +55,10 @@ class ContextManager:
         with self._lock:
             return self._contexts.get(context_id)
 
+    def all(self) -> list[ExecutionContext]:
+        with self._lock:
+            return list(self._contexts.values())
+
     def destroy(self, context_id: str) -> bool:
         """Kill the context's worker and remove its files; False if it does not exist."""
         with self._lock:

@@ -21,6 +21,7 @@ DEFAULT_PENDING_SECONDS = 3.0
 ALL_PURPOSE_ID = "0101-000000-localall"
 TERMINATED_ID = "0101-000000-localoff"
 JOB_CLUSTER_ID = "0101-000000-localjob"
+FAILED_STATES = ("TERMINATED", "ERROR")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Cluster:
     start_time: int = field(default_factory=lambda: _now_ms())
     terminated_time: int | None = None
     termination_code: str | None = None
+    failure: str | None = None  # why it failed (``fail``), its state message until started
     last_restarted_time: int | None = None
 
     @property
@@ -90,7 +92,7 @@ class ClusterRegistry:
             self._advance(cluster)
             _require_state(cluster, "TERMINATED", "start")
             cluster.start_time, cluster.terminated_time = _now_ms(), None
-            cluster.termination_code = None
+            cluster.termination_code, cluster.failure = None, None
             _enter(cluster, "PENDING")
 
     def restart(self, cluster_id: str) -> None:
@@ -112,6 +114,26 @@ class ClusterRegistry:
                 return
             cluster.termination_code = "USER_REQUEST"
             _enter(cluster, "TERMINATING")
+        self.on_stop(cluster_id)
+
+    def fail(self, cluster_id: str, state: str, code: str, message: str) -> None:
+        """The cluster dies at once (a lost driver, a cloud failure): its contexts go with it.
+
+        ``state`` TERMINATED is how Databricks reports such a death today (a termination
+        reason with an error type); ERROR is the older state for a cluster that broke.
+        """
+        if state not in FAILED_STATES:
+            raise ApiError("INVALID_PARAMETER_VALUE", f"state must be one of {FAILED_STATES}")
+        with self._lock:
+            cluster = self._find(cluster_id)
+            self._advance(cluster)
+            if cluster.state in ("TERMINATING", *FAILED_STATES):
+                raise ApiError(
+                    "INVALID_STATE", f"Cluster {cluster_id} is {cluster.state}: nothing to fail"
+                )
+            cluster.termination_code, cluster.failure = code, message
+            cluster.terminated_time = _now_ms()
+            _enter(cluster, state)
         self.on_stop(cluster_id)
 
     def require_running(self, cluster_id: str) -> Cluster:

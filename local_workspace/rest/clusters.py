@@ -60,7 +60,7 @@ class ClusterDetails:
             cluster_id=cluster.cluster_id,
             cluster_name=cluster.cluster_name,
             state=cluster.state,
-            state_message=_STATE_MESSAGES.get(cluster.state, ""),
+            state_message=cluster.failure or _STATE_MESSAGES.get(cluster.state, ""),
             cluster_source=cluster.cluster_source,
             spark_version=SPARK_VERSION,
             node_type_id=NODE_TYPE,
@@ -95,7 +95,8 @@ def _default_tags(cluster: Cluster, user: str) -> dict:
 def _termination_reason(cluster: Cluster) -> dict | None:
     if cluster.termination_code is None:
         return None
-    kind = "SUCCESS" if cluster.termination_code in ("USER_REQUEST", "INACTIVITY") else "ERROR"
+    success = cluster.termination_code in ("USER_REQUEST", "INACTIVITY")
+    kind = "SUCCESS" if success else "SERVICE_FAULT"  # compute.TerminationReasonType
     return {"code": cluster.termination_code, "type": kind, "parameters": {}}
 
 

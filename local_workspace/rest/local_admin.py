@@ -11,6 +11,14 @@
                           message, LZ4-framed when lz4=1), each prefixed by its 8-byte
                           little-endian length; no paging, no Thrift, no session state
 
+``POST /local/clusters/{id}/fail``   the cluster dies now, taking its contexts with it:
+                          ``{"state": "TERMINATED"|"ERROR", "code": "DRIVER_UNREACHABLE",
+                          "message": "..."}`` (all optional; TERMINATED with that code by default)
+``GET /local/contexts``   live execution contexts: ``{"contexts": [{"id", "cluster_id",
+                          "status", "worker_pid", "running_command"}]}``
+``POST /local/contexts/{id}/kill-worker``   SIGKILL the context's Python worker (as an
+                          out-of-memory killer would); replies ``{"id", "worker_pid"}``
+
 A fault object is ``{"kind": "unavailable", "rpc": "ExecuteStatement", "count": 2}``; see
 ``local_workspace.faults`` for the kinds and their options.
 """
@@ -26,11 +34,14 @@ from starlette.routing import Route
 
 from local_workspace.engine import SqlError
 from local_workspace.faults import Fault, Faults, FaultSpecError, parse_fault
+from local_workspace.rest.compute import Compute
 from local_workspace.rest.errors import ApiError
 from local_workspace.rest.http import flag, json_body, reply, required
 from local_workspace.sql.arrow_encoding import BatchEncoder, ResultEncoding
 
 FAULTS_PATH = "/local/faults"
+FAILURE_CODE = "DRIVER_UNREACHABLE"
+FAILURE_MESSAGE = "The driver became unreachable; the cluster was terminated"
 SQL_STATUS_PATH = "/local/sql"
 BENCH_PATH = "/local/bench/arrow"
 
@@ -52,6 +63,46 @@ def admin_routes(faults: Faults, sql) -> list[Route]:
         Route(SQL_STATUS_PATH, sql_status, methods=["GET"]),
         Route(BENCH_PATH, bench_arrow, methods=["GET"]),
     ]
+
+
+def compute_admin_routes(compute: Compute) -> list[Route]:
+    """Faults of the compute: a cluster that dies, a worker that is killed; live contexts."""
+
+    async def fail_cluster(request: Request) -> JSONResponse:
+        body = await json_body(request)
+        state = str(body.get("state") or "TERMINATED")
+        code = str(body.get("code") or FAILURE_CODE)
+        message = str(body.get("message") or FAILURE_MESSAGE)
+        cluster_id = request.path_params["cluster_id"]
+        await run_in_threadpool(compute.clusters.fail, cluster_id, state, code, message)
+        return reply({"cluster_id": cluster_id, "state": state})
+
+    async def contexts(request: Request) -> JSONResponse:
+        return reply({"contexts": [_context(c) for c in compute.contexts.all()]})
+
+    async def kill_worker(request: Request) -> JSONResponse:
+        context_id = request.path_params["context_id"]
+        context = compute.contexts.get(context_id)
+        if context is None:
+            raise ApiError("RESOURCE_DOES_NOT_EXIST", f"Context {context_id} does not exist")
+        return reply({"id": context_id, "worker_pid": context.kill_worker()})
+
+    return [
+        Route("/local/clusters/{cluster_id}/fail", fail_cluster, methods=["POST"]),
+        Route("/local/contexts", contexts, methods=["GET"]),
+        Route("/local/contexts/{context_id}/kill-worker", kill_worker, methods=["POST"]),
+    ]
+
+
+def _context(context) -> dict:
+    worker = context.worker
+    return {
+        "id": context.id,
+        "cluster_id": context.cluster_id,
+        "status": context.status,
+        "worker_pid": worker.pid if worker is not None else None,
+        "running_command": context.running_command(),
+    }
 
 
 def _result_frames(engine, statement: str, lz4: bool) -> Iterator[bytes]:

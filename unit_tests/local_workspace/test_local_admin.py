@@ -8,6 +8,7 @@ import pytest
 
 from local_workspace.auth import TokenStore
 from local_workspace.data_dir import DataDir
+from local_workspace.rest.cluster_registry import ALL_PURPOSE_ID
 from local_workspace.rest.local_admin import _result_frames
 from local_workspace.server import Workspace, build_app
 from local_workspace.sql.handler import ThriftHandler
@@ -55,3 +56,24 @@ def test_bench_route_reports_a_bad_statement(app):
     reply = call(app, "GET", "/local/bench/arrow?sql=nonsense", AUTH)
     assert reply.status == 400
     assert "Syntax error" in reply.json()["message"]
+
+
+def test_a_cluster_fails_through_the_admin_route(app):
+    path = f"/local/clusters/{ALL_PURPOSE_ID}/fail"
+    assert call(app, "POST", path).status == 401
+    reply = call(app, "POST", path, AUTH, b'{"code": "SPOT_INSTANCE_TERMINATION"}')
+    assert reply.json() == {"cluster_id": ALL_PURPOSE_ID, "state": "TERMINATED"}
+    details = call(app, "GET", f"/api/2.1/clusters/get?cluster_id={ALL_PURPOSE_ID}", AUTH).json()
+    assert details["state"] == "TERMINATED"
+    assert details["state_message"].startswith("The driver became unreachable")
+    assert details["termination_reason"] == {
+        "code": "SPOT_INSTANCE_TERMINATION",
+        "type": "SERVICE_FAULT",
+        "parameters": {},
+    }
+    assert call(app, "POST", path, AUTH).status == 400  # already down
+
+
+def test_no_context_is_listed_and_an_unknown_one_cannot_be_killed(app):
+    assert call(app, "GET", "/local/contexts", AUTH).json() == {"contexts": []}
+    assert call(app, "POST", "/local/contexts/123/kill-worker", AUTH).status == 404

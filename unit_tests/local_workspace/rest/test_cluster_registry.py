@@ -71,3 +71,44 @@ def test_unknown_cluster(registry):
 def test_pending_seconds_from_env(monkeypatch):
     monkeypatch.setenv("LOCAL_WORKSPACE_CLUSTER_PENDING_SECONDS", "0.25")
     assert ClusterTimings.from_env().pending == 0.25
+
+
+@pytest.mark.parametrize("state", ["TERMINATED", "ERROR"])
+def test_a_failed_cluster_stops_at_once_with_its_reason(registry, stopped, state):
+    registry.fail(ALL_PURPOSE_ID, state, "DRIVER_UNREACHABLE", "driver lost")
+    cluster = registry.get(ALL_PURPOSE_ID)
+    assert (cluster.state, cluster.termination_code, cluster.failure) == (
+        state,
+        "DRIVER_UNREACHABLE",
+        "driver lost",
+    )
+    assert stopped == [ALL_PURPOSE_ID]
+    with pytest.raises(ApiError, match="start it"):
+        registry.require_running(ALL_PURPOSE_ID)
+    with pytest.raises(ApiError) as raised:
+        registry.fail(ALL_PURPOSE_ID, state, "DRIVER_UNREACHABLE", "again")
+    assert raised.value.error_code == "INVALID_STATE"
+
+
+def test_a_cluster_failed_as_terminated_starts_again_without_its_failure(registry):
+    registry.fail(ALL_PURPOSE_ID, "TERMINATED", "DRIVER_UNREACHABLE", "driver lost")
+    registry.start(ALL_PURPOSE_ID)
+    time.sleep(0.06)
+    cluster = registry.get(ALL_PURPOSE_ID)
+    assert (cluster.state, cluster.termination_code, cluster.failure) == ("RUNNING", None, None)
+
+
+def test_a_cluster_in_error_is_terminated_then_started(registry):
+    registry.fail(ALL_PURPOSE_ID, "ERROR", "DRIVER_UNREACHABLE", "driver lost")
+    with pytest.raises(ApiError):
+        registry.start(ALL_PURPOSE_ID)
+    registry.terminate(ALL_PURPOSE_ID)
+    time.sleep(0.06)
+    registry.start(ALL_PURPOSE_ID)
+    assert registry.get(ALL_PURPOSE_ID).state == "PENDING"
+
+
+def test_only_terminated_or_error_are_failures(registry):
+    with pytest.raises(ApiError) as raised:
+        registry.fail(ALL_PURPOSE_ID, "RUNNING", "X", "y")
+    assert raised.value.error_code == "INVALID_PARAMETER_VALUE"
