@@ -31,10 +31,10 @@ from xml.sax.saxutils import escape
 
 import pyarrow as pa
 from databricks.sql.thrift_api.TCLIService import ttypes as T
-from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from local_workspace.sql.arrow_encoding import BatchEncoder
 from local_workspace.sql.paging import Pager
@@ -185,10 +185,6 @@ class ResultFiles:
             raise LinkRefused("Request has expired", expired_at)
         raise LinkRefused("Access Denied")
 
-    def served(self, file: ResultFile) -> None:
-        """Count a file whose bytes were all sent in the statement's record."""
-        self.results.file_served(file.owner, file.rows, file.size, file.arrow_bytes)
-
     def release(self, files: list[ResultFile]) -> None:
         self._delete(files, expired=False)
 
@@ -276,7 +272,22 @@ class LinkBatches:
 
 
 class _ResultFileResponse(FileResponse):
+    """A file's bytes; the statement's record counts the file once all of them are sent."""
+
     chunk_size = _MIB  # fewer thread hops than Starlette's 64 KiB
+
+    def __init__(self, file: ResultFile, results: ResultLog) -> None:
+        super().__init__(file.path, media_type="application/octet-stream")
+        self.file, self.results = file, results
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        file = self.file
+        self.results.download_started(file.owner)
+        try:
+            await super().__call__(scope, receive, send)
+            self.results.file_served(file.owner, file.rows, file.size, file.arrow_bytes)
+        finally:
+            self.results.download_ended(file.owner)
 
 
 def result_file_route(files: ResultFiles) -> Route:
@@ -287,11 +298,7 @@ def result_file_route(files: ResultFiles) -> Route:
             file = files.lookup(request.path_params["file_id"])
         except LinkRefused as refused:
             return _refusal(refused)
-        return _ResultFileResponse(
-            file.path,
-            media_type="application/octet-stream",
-            background=BackgroundTask(files.served, file),
-        )
+        return _ResultFileResponse(file, files.results)
 
     return Route(PATH_PREFIX + "{file_id}", endpoint, methods=["GET"])
 

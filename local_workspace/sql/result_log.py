@@ -57,6 +57,8 @@ class StatementRecord:
     inline: Sent = field(default_factory=Sent)
     cloud_fetch: Sent = field(default_factory=Sent)
     links_issued: int = 0
+    downloads_in_flight: int = 0
+    peak_parallel_downloads: int = 0  # most files of this result downloading at once
 
     def as_json(self) -> dict:
         return {
@@ -69,7 +71,11 @@ class StatementRecord:
             "rows_sent": self.inline.rows + self.cloud_fetch.rows,
             "bytes_sent": self.inline.bytes + self.cloud_fetch.bytes,
             "inline": vars(self.inline).copy(),
-            "cloud_fetch": {**vars(self.cloud_fetch), "links_issued": self.links_issued},
+            "cloud_fetch": {
+                **vars(self.cloud_fetch),
+                "links_issued": self.links_issued,
+                "peak_parallel_downloads": self.peak_parallel_downloads,
+            },
         }
 
 
@@ -106,6 +112,19 @@ class ResultLog:
         with self._lock:
             if (record := self._records.get(key)) is not None:
                 record.links_issued += count
+
+    def download_started(self, key: bytes) -> None:
+        with self._lock:
+            if (record := self._records.get(key)) is not None:
+                record.downloads_in_flight += 1
+                record.peak_parallel_downloads = max(
+                    record.peak_parallel_downloads, record.downloads_in_flight
+                )
+
+    def download_ended(self, key: bytes) -> None:
+        with self._lock:
+            if (record := self._records.get(key)) is not None:
+                record.downloads_in_flight -= 1
 
     def file_served(self, key: bytes, rows: int, wire_bytes: int, arrow_bytes: int) -> None:
         with self._lock:
