@@ -410,6 +410,47 @@ CASTS = [
     case("try_cast", "SELECT try_cast('abc' AS INT)", None, fn("try_cast")),
     error("cast_invalid_input", "SELECT cast('abc' AS INT)", "CAST_INVALID_INPUT", fn("cast")),
     error("cast_overflow", "SELECT cast(128 AS TINYINT)", "CAST_OVERFLOW", fn("cast")),
+    rows(
+        "cast_column_truncates",
+        "SELECT cast(c AS INT) FROM VALUES (5.6), (-5.6) AS t(c)",
+        [(5,), (-5,)],
+        fn("cast"),
+    ),
+    rows(
+        "cast_double_column_truncates",
+        "SELECT cast(c AS BIGINT) FROM VALUES (CAST(5.6 AS DOUBLE)), (CAST(-5.6 AS DOUBLE)) "
+        "AS t(c)",
+        [(5,), (-5,)],
+        fn("cast"),
+    ),
+    case("cast_decimal_rounds", "SELECT cast(5.6 AS DECIMAL(2, 0))", 6, fn("cast")),
+    case("cast_decimal_rounds_negative", "SELECT cast(-5.6 AS DECIMAL(2, 0))", -6, fn("cast")),
+    case("cast_string_int", "SELECT cast('123' AS INT)", 123, fn("cast")),
+    error(
+        "cast_string_fraction_int",
+        "SELECT cast('123.0' AS INT)",
+        "CAST_INVALID_INPUT",
+        fn("cast"),
+    ),
+    case(
+        "cast_timestamp_long",
+        "SELECT cast(TIMESTAMP'1970-01-01 00:00:01' AS LONG)",
+        1,
+        fn("cast"),
+    ),
+    error(
+        "cast_timestamp_smallint_overflow",
+        "SELECT cast(TIMESTAMP'2022-02-01 00:00:00' AS SMALLINT)",
+        "CAST_OVERFLOW",
+        fn("cast"),
+    ),
+    case("cast_false_int", "SELECT cast(FALSE AS INT)", 0, fn("cast")),
+    case(
+        "try_cast_fraction_column",
+        "SELECT try_cast(c AS INT) FROM VALUES (-5.6) AS t(c)",
+        -5,
+        fn("try_cast"),
+    ),
 ]
 
 CONDITIONAL = [

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from local_workspace.engine import macros
 from local_workspace.engine.catalogs import Catalogs
 from local_workspace.engine.session import EngineSession
 
@@ -22,6 +23,7 @@ class Engine:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.connection = duckdb.connect(":memory:")
+        macros.install(self.connection)
         self._sessions: set[EngineSession] = set()
         self._lock = threading.Lock()
         # DuckDB admits concurrent writers only optimistically; commits number table versions,

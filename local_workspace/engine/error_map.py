@@ -131,6 +131,14 @@ ERROR_MAP: list[Row] = [
         "The value {value} cannot be cast to {type} due to an overflow. Use `try_cast` to "
         "tolerate overflow and return NULL instead.",
     ),
+    Row(
+        duckdb.ConversionException,
+        r"Failed to cast decimal value (?P<value>\S+) to type (?P<type>\w+)",
+        "CAST_OVERFLOW",
+        "22003",
+        "The value {value} cannot be cast to {type} due to an overflow. Use `try_cast` to "
+        "tolerate overflow and return NULL instead.",
+    ),
     Row(duckdb.ConversionException, r"(?P<detail>.*)", "CAST_INVALID_INPUT", "22018", "{detail}"),
     Row(
         duckdb.ConstraintException,

@@ -2,9 +2,10 @@
 
 Each rule is a pure AST -> AST function (``rule(tree, ctx)``), composed in ``RULES``:
 
-* ``CAST(x AS <integral>)`` truncates toward zero when ``x`` is fractional (DuckDB rounds);
-  decided from the expression's shape (numeric literals with a fraction, divisions, casts to
-  FLOAT/DOUBLE/DECIMAL); a fractional *column* cast is not detected (DuckDB rounds it).
+* ``CAST(x AS <integral>)`` truncates toward zero when ``x`` is fractional (DuckDB rounds):
+  ``trunc`` when the expression's shape shows it (numeric literals with a fraction, divisions,
+  casts to FLOAT/DOUBLE/DECIMAL), else a macro that decides by the type DuckDB binds (columns,
+  functions, text such as ``'2.7'``; see ``macros``).
 * ``dayofweek`` is 1 (Sunday) .. 7; ``date_add``/``date_sub`` return DATE; ``format_string`` is
   ``printf``; ``to_timestamp(s, fmt)`` returns TIMESTAMP (session time zone); ``unix_timestamp``
   returns BIGINT seconds; ``pmod`` is Spark's positive modulus.
@@ -27,7 +28,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from local_workspace.engine import subscripts
+from local_workspace.engine import macros, subscripts
 from local_workspace.engine.errors import SqlError
 from local_workspace.engine.templates import call as _call
 from local_workspace.engine.templates import parsed as _parsed
@@ -72,11 +73,26 @@ def _is_fractional(node: exp.Expression) -> bool:
     return False
 
 
+def _is_integral(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Paren | exp.Neg):
+        return _is_integral(node.this)
+    if isinstance(node, exp.Literal):  # 7, or text such as '7' (a bound INT parameter)
+        whole = re.fullmatch(r"\s*[+-]?\d+\s*", node.name) is not None
+        return whole if node.is_string else not _is_fractional(node)
+    if isinstance(node, exp.Cast):
+        return node.to.this in _INTEGRAL or node.to.this == exp.DataType.Type.BOOLEAN
+    return isinstance(node, exp.Boolean | exp.Null)
+
+
 def _truncating_casts(tree: exp.Expression, ctx) -> exp.Expression:
     def build(cast: exp.Cast):
-        if cast.to.this in _INTEGRAL and _is_fractional(cast.this):
+        if cast.to.this not in _INTEGRAL or _is_integral(cast.this):
+            return None
+        if _is_fractional(cast.this):
             cast.set("this", exp.func("trunc", cast.this.copy()))
-        return None
+            return None
+        safe = isinstance(cast, exp.TryCast) or bool(cast.args.get("safe"))
+        return macros.to_integral(cast.to.this.value, safe, cast.this)
 
     return _replace_all(tree, exp.Cast, build)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from local_workspace.engine import SqlError
-from unit_tests.local_workspace.engine.conftest import one
+from unit_tests.local_workspace.engine.conftest import one, rows
 
 
 @pytest.mark.parametrize(
@@ -36,6 +36,36 @@ from unit_tests.local_workspace.engine.conftest import one
 )
 def test_function_semantics(session, sql: str, expected) -> None:
     assert one(session, sql) == expected
+
+
+def test_fractional_columns_truncate_when_cast_to_integers(session) -> None:
+    session.execute("CREATE SCHEMA main.casts")
+    session.execute("USE SCHEMA main.casts")
+    session.execute("CREATE TABLE t (d DECIMAL(10, 2), f DOUBLE, r FLOAT, s STRING, i BIGINT)")
+    session.execute(
+        "INSERT INTO t VALUES (2.70, 2.7, -2.7, '-2', 9223372036854775807), "
+        "(-9.99, -0.5, 0.5, ' +7 ', -9223372036854775808)"
+    )
+    sql = (
+        "SELECT CAST(d AS INT) AS d, CAST(f AS BIGINT) AS f, r::SMALLINT AS r, "
+        "CAST(s AS TINYINT) AS s, CAST(i AS BIGINT) AS i, try_cast(f AS INT) AS t FROM t"
+    )
+    assert rows(session, sql) == [
+        {"d": 2, "f": 2, "r": -2, "s": -2, "i": 9223372036854775807, "t": 2},
+        {"d": -9, "f": 0, "r": 0, "s": 7, "i": -9223372036854775808, "t": 0},
+    ]
+    session.execute("CREATE VIEW v AS SELECT CAST(f AS INT) AS f FROM t")
+    assert [r["f"] for r in rows(session, "SELECT f FROM main.casts.v")] == [2, 0]
+
+
+@pytest.mark.parametrize("text", ["abc", "123.0", "1e3"])
+def test_text_that_is_not_a_whole_number_is_malformed(session, text: str) -> None:
+    sql = f"SELECT try_cast(s AS INT) FROM VALUES ('{text}') AS t(s)"
+    assert one(session, sql) is None
+    with pytest.raises(SqlError) as error:
+        session.execute(f"SELECT CAST('{text}' AS INT)").reader.read_all()
+    assert (error.value.error_class, error.value.sqlstate) == ("CAST_INVALID_INPUT", "22018")
+    assert f'The value \'{text}\' of the type "STRING" cannot be cast to "INT"' in str(error.value)
 
 
 def test_to_timestamp_with_format_is_a_timestamp_in_the_session_zone(session) -> None:

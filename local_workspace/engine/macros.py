@@ -1,0 +1,86 @@
+"""DuckDB macros the semantics rules call where the operand's type decides the answer.
+
+DuckDB picks a macro overload by the argument's type at bind time, which an AST rule cannot see.
+``to_integral(kind, safe, x)`` is ``CAST``/``TRY_CAST`` of ``x`` to an integral type with
+Databricks' semantics: FLOAT, DOUBLE and DECIMAL truncate toward zero (DuckDB rounds); text must
+be a whole number (``'123.0'`` is CAST_INVALID_INPUT, DuckDB reads 123); a TIMESTAMP is its
+seconds since the epoch; other types cast as DuckDB casts them. The macros live in the engine's
+in-memory root catalog (``memory.main``) and are called by their qualified name, so every
+session finds them whatever its current catalog.
+"""
+
+from __future__ import annotations
+
+import duckdb
+from sqlglot import exp
+
+from local_workspace.engine.templates import raise_error
+
+_SCHEMA = ("memory", "main")
+INTEGRAL = ("TINYINT", "SMALLINT", "INT", "BIGINT")
+_DUCKDB_NAMES = {"INT": "INTEGER"}
+_EXACT = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+)
+# DECIMAL(38,18) holds every fractional value that fits a BIGINT once truncated.
+_FRACTIONAL = ("FLOAT", "DOUBLE", "DECIMAL(38,18)")
+# Databricks reads text as an integer literal: '123' and ' -5 ' are fine, '123.0' is malformed.
+_WHOLE_TEXT = r"regexp_full_match(x, '\s*[+-]?\d+\s*')"
+
+
+def _malformed(kind: str) -> str:
+    error = raise_error(
+        "CAST_INVALID_INPUT",
+        "22018",
+        "The value '",
+        exp.column("x"),
+        f'\' of the type "STRING" cannot be cast to "{kind}" because it is malformed. '
+        "Correct the value as per the syntax, or change its target type. Use `try_cast` to "
+        "tolerate malformed input and return NULL instead.",
+    )
+    return error.sql("duckdb")
+
+
+def _name(kind: str, safe: bool) -> str:
+    return f"databricks_{'try_' if safe else ''}to_{kind.lower()}"
+
+
+def to_integral(kind: str, safe: bool, value: exp.Expression) -> exp.Expression:
+    """``memory.main.databricks_[try_]to_<kind>(value)``."""
+    catalog, schema = _SCHEMA
+    function = exp.Anonymous(this=_name(kind, safe), expressions=[value.copy()])
+    return exp.Dot(
+        this=exp.Dot(this=exp.to_identifier(catalog), expression=exp.to_identifier(schema)),
+        expression=function,
+    )
+
+
+def _definition(kind: str, safe: bool) -> str:
+    cast = "TRY_CAST" if safe else "CAST"
+    target = _DUCKDB_NAMES.get(kind, kind)
+    overloads = [f"(x {t}) AS {cast}(x AS {target})" for t in _EXACT]
+    overloads += [f"(x {t}) AS {cast}(trunc(x) AS {target})" for t in _FRACTIONAL]
+    otherwise = "NULL" if safe else _malformed(kind)
+    text = f"CASE WHEN {_WHOLE_TEXT} THEN {cast}(x AS {target}) ELSE {otherwise} END"
+    overloads.append(f"(x VARCHAR) AS {text}")
+    # A TIMESTAMP is the whole seconds since the epoch (floored, as Spark does).
+    overloads.append(f"(x TIMESTAMPTZ) AS {cast}(floor(epoch(x)) AS {target})")
+    overloads.append(f"(x) AS {cast}(x AS {target})")
+    qualified = ".".join((*_SCHEMA, _name(kind, safe)))
+    return f"CREATE OR REPLACE MACRO {qualified}" + ", ".join(overloads)
+
+
+def install(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create the macros on the engine's connection (once, at start)."""
+    for kind in INTEGRAL:
+        for safe in (False, True):
+            connection.execute(_definition(kind, safe))
