@@ -37,6 +37,14 @@ def state_message(name: str, namespace: str | None, blob: dict) -> AirbyteMessag
     return AirbyteMessage(type=Type.STATE, state=state)
 
 
+def state_blob(message: object) -> dict | None:
+    """The per-stream state a STATE message carries, or None for any other message."""
+    if not isinstance(message, AirbyteMessage) or message.type != Type.STATE:
+        return None
+    stream = message.state.stream if message.state else None
+    return dict(stream.stream_state.__dict__) if stream and stream.stream_state else None
+
+
 @dataclass(frozen=True)
 class RecordBlock:
     """Newline-terminated RECORD lines of one stream, already serialized."""

@@ -26,9 +26,10 @@ from source_databricks.code.wiring import is_code_stream, read_code_stream
 from source_databricks.config import DatabricksConfig
 from source_databricks.output import Output, RecordBlock
 from source_databricks.tables.discovery import discover_tables
+from source_databricks.tables.resume import read_resuming
+from source_databricks.tables.session import Session
 from source_databricks.tables.stream import TableStream
 from source_databricks.tables.table_info import TableInfo
-from source_databricks.tables.warehouse import Warehouse, open_warehouse
 
 StreamKey = tuple[str | None, str]
 
@@ -71,14 +72,14 @@ def _read_tables(
     failed: list[tuple[str, FailureType]],
     logger: logging.Logger,
 ) -> Iterator[Output]:
-    with open_warehouse(config, logger) as warehouse:
-        tables = discover_tables(warehouse, config.scope, logger)
+    with Session(config, logger) as session:
+        tables = discover_tables(session.warehouse, config.scope, logger)
         streams = {(t.namespace, t.name): _stream(t, config) for t in tables}
         for configured in selected:
             key = (configured.stream.namespace, configured.stream.name)
             try:
                 yield from _read_stream(
-                    streams.get(key), configured, saved.get(key), warehouse, logger
+                    streams.get(key), configured, saved.get(key), session, logger
                 )
             except Exception as error:  # reported per stream; the next stream still runs
                 name = ".".join(part for part in key if part)
@@ -89,7 +90,7 @@ def _read_stream(
     stream: TableStream | None,
     configured: ConfiguredAirbyteStream,
     state: dict[str, Any] | None,
-    warehouse: Warehouse,
+    session: Session,
     logger: logging.Logger,
 ) -> Iterator[Output]:
     descriptor = configured.stream
@@ -102,7 +103,8 @@ def _read_stream(
             failure_type=FailureType.config_error,
         )
     running = False
-    for message in stream.read(warehouse, configured, state, logger):
+    read = stream.resumable_read(configured, state, logger)
+    for message in read_resuming(read, session, logger):
         if not running and isinstance(message, RecordBlock):
             running = True
             yield status_message(descriptor, AirbyteStreamStatus.RUNNING)

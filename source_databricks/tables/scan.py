@@ -65,6 +65,8 @@ class Scanner:
         since, emitted, pending = 0, None, None
         try:
             for batch in self._batches(scan, progress.label):
+                if not batch.num_rows:  # Cloud Fetch results may hold empty batches
+                    continue
                 lines = encoder.encode(batch)
                 yield RecordBlock(self.name, self.namespace, batch.num_rows, lines)
                 progress.add(batch.num_rows)

@@ -5,6 +5,9 @@
 - Incremental by cursor reads rows whose cursor is at or above the saved value, in cursor order,
   from one pinned version, checkpointing the exact last value emitted.
 - Incremental by Change Data Feed is in change_feed.py.
+
+A TableStream serves one sync: a read that fails transiently runs again from its last checkpoint
+(resume.py) and reads the table version the sync pinned first.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from sqlglot import exp
 
 from source_databricks.config import ChangeDataFeedReplication, CursorReplication
-from source_databricks.output import Output
+from source_databricks.output import Output, state_blob
 from source_databricks.tables import change_feed, sql
 from source_databricks.tables.position import OrderedRead, is_orderable
+from source_databricks.tables.resume import ResumableRead
 from source_databricks.tables.row_count import verify_row_count
 from source_databricks.tables.scan import Scan, Scanner
 from source_databricks.tables.schema_changes import selected_columns
@@ -52,6 +56,7 @@ class TableStream:
         self.table = table
         self.checkpoint_interval = checkpoint_interval
         self.replication = replication or CursorReplication()
+        self._pinned: tuple[int | None] | None = None  # (version,) once this sync has pinned it
 
     @property
     def label(self) -> str:
@@ -79,6 +84,25 @@ class TableStream:
         )
         return change_feed.as_change_feed_stream(stream) if self.uses_change_feed else stream
 
+    def resumable_read(
+        self,
+        configured: ConfiguredAirbyteStream,
+        state: dict[str, Any] | None,
+        logger: logging.Logger,
+    ) -> ResumableRead:
+        """The configured sync as a read that can run again from its last state.
+
+        Full refresh without a primary key has no position to resume at.
+        """
+        incremental = configured.sync_mode == SyncMode.incremental
+        return ResumableRead(
+            label=self.label,
+            attempt=lambda warehouse, start: self.read(warehouse, configured, start, logger),
+            start=state,
+            checkpoint_of=state_blob,
+            resume_point=incremental or bool(self.table.primary_key),
+        )
+
     def read(
         self,
         warehouse: Warehouse,
@@ -103,7 +127,7 @@ class TableStream:
             yield from self._resumable_full_refresh(scanner, emit, state)
         else:
             logger.info(f"{self.label} has no primary key: an interrupted full refresh restarts")
-            version = current_version(warehouse, self.table, logger)
+            version = self._sync_version(scanner)
             yield from scanner.run(
                 Scan(
                     self._query(emit, None, version),
@@ -124,11 +148,7 @@ class TableStream:
             saved = None
         if saved:
             scanner.logger.info(f"{self.label}: resuming the full refresh at key {saved.position}")
-        version = (
-            saved.version
-            if saved
-            else current_version(scanner.warehouse, self.table, scanner.logger)
-        )
+        version = saved.version if saved else self._sync_version(scanner)
         order = OrderedRead(self._columns(key), saved.position if saved else None)
 
         before = saved.records if saved else 0
@@ -141,6 +161,12 @@ class TableStream:
         yield from scanner.run(self._ordered_scan(emit, order, version), checkpoint)
         self._cross_check(scanner, version, before + scanner.records_read, resumed=bool(saved))
         yield scanner.state(FULL_REFRESH_COMPLETE)
+
+    def _sync_version(self, scanner: Scanner) -> int | None:
+        """The version this sync reads, pinned by its first attempt and kept by the others."""
+        if self._pinned is None:
+            self._pinned = (current_version(scanner.warehouse, self.table, scanner.logger),)
+        return self._pinned[0]
 
     def _cross_check(
         self, scanner: Scanner, version: int | None, emitted: int, resumed: bool
@@ -161,7 +187,7 @@ class TableStream:
             )
             saved = None
         start = saved.cursor if saved else None
-        version = current_version(scanner.warehouse, self.table, scanner.logger)
+        version = self._sync_version(scanner)
         if start is not None:
             self._warn_null_cursors(scanner, cursor, version)
         order = OrderedRead((cursor,), None if start is None else (start,))
