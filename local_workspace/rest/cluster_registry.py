@@ -112,7 +112,7 @@ class ClusterRegistry:
             self._advance(cluster)
             if cluster.state in ("TERMINATING", "TERMINATED"):
                 return
-            cluster.termination_code = "USER_REQUEST"
+            cluster.termination_code, cluster.failure = "USER_REQUEST", None
             _enter(cluster, "TERMINATING")
         self.on_stop(cluster_id)
 

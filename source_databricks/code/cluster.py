@@ -11,8 +11,10 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.errors import InvalidState
+from databricks.sdk.errors import DatabricksError, InvalidState
 from databricks.sdk.service.compute import ClusterDetails, ClusterSource, State
 
 from source_databricks.code.errors import config_error, translate_sdk_errors
@@ -101,6 +103,33 @@ class ClusterWaiter:
     def _label(self, details: ClusterDetails) -> str:
         name = details.cluster_name
         return f"{name} ({self.cluster_id})" if name else self.cluster_id
+
+
+def stopped_during(
+    client: WorkspaceClient, cluster_id: str, during: str
+) -> AirbyteTracedException | None:
+    """A transient error if the cluster is no longer running; None if it is (or cannot be read).
+
+    A cluster that died under a command (lost driver, cloud failure, someone terminated it) is
+    transient: the config was right, and the retry starts the cluster again (or says, with a
+    config error, why it cannot) and runs the commands that have no record yet.
+    """
+    try:
+        details = client.clusters.get(cluster_id)
+    except (DatabricksError, OSError):
+        return None
+    if details.state == State.RUNNING:
+        return None
+    reason = details.termination_reason
+    code = f"{reason.code.value}: " if reason and reason.code else ""
+    message = f" ({code}{details.state_message})" if details.state_message else ""
+    state = details.state.value if details.state else "in an unknown state"
+    return AirbyteTracedException(
+        message=f"Cluster {cluster_id} stopped while {during} ran: it is {state}{message}. The "
+        "command may or may not have completed. The next attempt starts the cluster again "
+        "(code_execution.start_cluster) and runs the commands that have no record yet.",
+        failure_type=FailureType.transient_error,
+    )
 
 
 def _refuse_unusable(details: ClusterDetails) -> None:

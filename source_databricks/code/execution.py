@@ -25,6 +25,7 @@ from databricks.sdk.service.compute import (
     ResultType,
 )
 
+from source_databricks.code.cluster import stopped_during
 from source_databricks.code.errors import config_error, translate_sdk_errors
 
 FIRST_POLL_SECONDS = 0.05
@@ -84,8 +85,28 @@ class ExecutionSession:
         except (DatabricksError, OSError) as error:  # never hide the error that got us here
             self.logger.warning(f"Could not destroy execution context {self.context_id}: {error}")
 
-    def run(self, language: str, code: str, timeout_seconds: float) -> CommandOutcome:
-        """Run one command; past its timeout it is cancelled; an interrupt cancels it too."""
+    def run(
+        self, language: str, code: str, timeout_seconds: float, what: str = "a command"
+    ) -> CommandOutcome:
+        """Run one command; past its timeout it is cancelled; an interrupt cancels it too.
+
+        A command that fails, or whose status cannot be read, may have been killed by its
+        cluster's death: then the error is the cluster's (transient), not the command's.
+        """
+        try:
+            outcome = self._run(language, code, timeout_seconds)
+        except Exception as error:
+            stopped = stopped_during(self.client, self.cluster_id, what)
+            if stopped is None:
+                raise
+            raise stopped from error
+        if outcome.status != "finished":
+            stopped = stopped_during(self.client, self.cluster_id, what)
+            if stopped is not None:
+                raise stopped
+        return outcome
+
+    def _run(self, language: str, code: str, timeout_seconds: float) -> CommandOutcome:
         started_at = _now()
         with translate_sdk_errors(f"run a command on cluster {self.cluster_id}"):
             command_id = self.client.command_execution.execute(

@@ -45,7 +45,7 @@ def prepare_context(
 
 
 def _run(session: ExecutionSession, code: str, timeout: int) -> None:
-    outcome = session.run("python", code, timeout)
+    outcome = session.run("python", code, timeout, "the command preparing the context")
     if outcome.status != "finished":
         error = result_fields(outcome.results)["error"] or {}
         detail = error.get("summary") or outcome.status

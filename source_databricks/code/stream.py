@@ -91,7 +91,7 @@ class CodeExecutionStream:
             if run.finished(index):
                 continue
             skip = run.has_failure() and self.config.on_error == "stop"
-            outcome = None if skip else session.run(*_parts(command))
+            outcome = None if skip else session.run(*_parts(command), f"command {index + 1}")
             record = command_record(info, index, command.language, command.code, outcome)
             logger.info(
                 f"Command {index + 1}/{len(commands)} ({command.language}): {_ended(record)}"

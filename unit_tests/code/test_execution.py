@@ -6,6 +6,7 @@ import signal
 
 import pytest
 import requests_mock
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_databricks.code.execution import ExecutionSession, Interrupted, sigterm_interrupts
@@ -17,6 +18,7 @@ DESTROY = api("/api/1.2/contexts/destroy")
 EXECUTE = api("/api/1.2/commands/execute")
 STATUS = api("/api/1.2/commands/status")
 CANCEL = api("/api/1.2/commands/cancel")
+CLUSTER = api("/api/2.1/clusters/get")
 RUNNING = {"json": {"id": "cmd1", "status": "Running"}}
 LOGGER = logging.getLogger("test")
 
@@ -30,6 +32,7 @@ def mock():
         mocker.post(DESTROY, json={})
         mocker.post(EXECUTE, json={"id": "cmd1"})
         mocker.post(CANCEL, json={})
+        mocker.get(CLUSTER, json={"cluster_id": "c1", "state": "RUNNING"})
         yield mocker
 
 
@@ -118,3 +121,44 @@ def test_an_unsupported_language_is_a_system_error_from_the_cluster(mock) -> Non
     with pytest.raises(AirbyteTracedException, match="bad language"), session(mock) as s:
         s.run("python", "x", 60)
     assert len(calls(mock, "/api/1.2/contexts/destroy")) == 1
+
+
+DIED = {
+    "cluster_id": "c1",
+    "state": "TERMINATED",
+    "state_message": "The driver became unreachable",
+    "termination_reason": {"code": "DRIVER_UNREACHABLE", "type": "SERVICE_FAULT"},
+}
+
+
+def test_a_command_whose_cluster_died_under_it_is_a_transient_error(mock) -> None:
+    results = {"resultType": "error", "summary": "Fatal error: exit code -9"}
+    fatal = {"id": "cmd1", "status": "Finished", "results": results}
+    mock.get(STATUS, json=fatal)
+    mock.get(CLUSTER, json=DIED)
+    with pytest.raises(AirbyteTracedException) as raised, session(mock) as s:
+        s.run("python", "x", 60, "command 2")
+    assert raised.value.failure_type == FailureType.transient_error
+    assert raised.value.message.startswith(
+        "Cluster c1 stopped while command 2 ran: it is TERMINATED (DRIVER_UNREACHABLE: The "
+        "driver became unreachable)."
+    )
+
+
+def test_a_context_gone_with_its_cluster_is_a_transient_error(mock) -> None:
+    gone = {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "Context ctx1 does not exist"}
+    mock.get(STATUS, status_code=404, json=gone)
+    mock.get(CLUSTER, json={**DIED, "state": "ERROR"})
+    with pytest.raises(AirbyteTracedException) as raised, session(mock) as s:
+        s.run("python", "x", 60)
+    assert raised.value.failure_type == FailureType.transient_error
+    assert "stopped while a command ran: it is ERROR" in raised.value.message
+
+
+def test_a_failing_command_on_a_running_cluster_is_the_commands_error(mock) -> None:
+    gone = {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "Context ctx1 does not exist"}
+    mock.get(STATUS, status_code=404, json=gone)
+    with pytest.raises(AirbyteTracedException) as raised, session(mock) as s:
+        s.run("python", "x", 60)
+    assert raised.value.failure_type == FailureType.system_error
+    assert "Context ctx1 does not exist" in raised.value.message
