@@ -253,6 +253,12 @@ DATETIME = [
         3.94959677,
         fn("months_between"),
     ),
+    case(
+        "months_between_no_round",
+        "SELECT months_between('1997-02-28 10:30:00', '1996-10-30', false)",
+        3.9495967741935485,
+        fn("months_between"),
+    ),
     case("year", "SELECT year('2016-07-30')", 2016, fn("year")),
     case("month", "SELECT month('2016-07-30')", 7, fn("month")),
     case("day", "SELECT day('2009-07-30')", 30, fn("day")),

@@ -26,8 +26,6 @@ UNSUPPORTED: dict[str, str] = {
     "split_limit": "DATATYPE_MISMATCH",  # split(str, regex, limit)
     "next_day": "DATATYPE_MISMATCH",
     "size_map": "DATATYPE_MISMATCH",  # size(MAP)
-    # Refused on purpose: DuckDB's answer differs (Databricks rounds to 8 digits on 31-day months).
-    "months_between": "UNSUPPORTED_FEATURE",
     # Syntax the translator does not read.
     "explode_map": "PARSE_SYNTAX_ERROR",  # generator aliases AS (a, b)
     "pivot": "UNRESOLVED_COLUMN",  # PIVOT column names from IN aliases

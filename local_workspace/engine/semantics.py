@@ -28,8 +28,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from local_workspace.engine import macros, subscripts
-from local_workspace.engine.errors import SqlError
+from local_workspace.engine import date_functions, macros, subscripts
 from local_workspace.engine.templates import call as _call
 from local_workspace.engine.templates import parsed as _parsed
 from local_workspace.engine.templates import template as _template
@@ -455,19 +454,6 @@ def _string_datetime(kind: str):
     return build
 
 
-def _refuse(name: str):
-    """A function whose result DuckDB computes differently: say so instead of answering."""
-
-    def build(node: exp.Expression):
-        raise SqlError(
-            "UNSUPPORTED_FEATURE",
-            "0A000",
-            f"The local workspace does not support the function `{name}`.",
-        )
-
-    return build
-
-
 def _window_arguments(node: exp.Expression):
     """rank(b)/dense_rank(b)/percent_rank(b): Databricks ignores the arguments."""
     node.set("expressions", [])
@@ -513,7 +499,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.AtTimeZone, _from_utc_timestamp),
     (exp.DateFromUnixDate, _cast_to("DATE")),
     (exp.AddMonths, _cast_to("DATE")),
-    (exp.MonthsBetween, _refuse("months_between")),
+    (exp.MonthsBetween, date_functions.months_between),
     (exp.Hour, _string_datetime("TIMESTAMP")),
     (exp.Minute, _string_datetime("TIMESTAMP")),
     (exp.Second, _string_datetime("TIMESTAMP")),

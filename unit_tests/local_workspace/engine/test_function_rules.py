@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from local_workspace.engine import SqlError
 from unit_tests.local_workspace.engine.conftest import one, rows
 
 
@@ -33,6 +32,13 @@ from unit_tests.local_workspace.engine.conftest import one, rows
         ("SELECT bround(2.5, 0)", 2),
         ("SELECT weekday('2009-07-30')", 3),
         ("SELECT hour('2009-07-30 12:58:59')", 12),
+        ("SELECT months_between('1996-10-30', '1997-02-28 10:30:00')", -3.94959677),
+        ("SELECT months_between(DATE'2024-02-29', DATE'2024-01-31')", 1.0),
+        ("SELECT months_between(DATE'2024-03-15', DATE'2024-01-15')", 2.0),
+        (
+            "SELECT months_between(TIMESTAMP'2024-03-16 12:00:00', DATE'2024-03-15', false)",
+            1.5 / 31,
+        ),
     ],
 )
 def test_documented_results(session, sql: str, expected) -> None:
@@ -59,9 +65,3 @@ def test_dates_from_strings_and_time_zones(session) -> None:
 def test_view_column_list_names_the_columns(session) -> None:
     session.execute("CREATE TEMPORARY VIEW number1(c) AS VALUES (3), (1)")
     assert rows(session, "SELECT c FROM number1 ORDER BY c") == [{"c": 1}, {"c": 3}]
-
-
-def test_months_between_is_refused_plainly(session) -> None:
-    with pytest.raises(SqlError) as error:
-        session.execute("SELECT months_between('1997-02-28 10:30:00', '1996-10-30')")
-    assert error.value.error_class == "UNSUPPORTED_FEATURE"
