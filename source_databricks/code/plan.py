@@ -27,6 +27,9 @@ class Entry:
 
 
 Manifest = dict[str, Entry]
+# The entry of a file being uploaded: what the remote holds there is unknown until the sync ends.
+# It equals no local file, so the next sync sends the file again, or deletes it if it is gone.
+PENDING = Entry(sha256="", size=-1)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,13 @@ def make_plan(files: Sequence[LocalFile], local: Manifest, remote: Manifest | No
         unchanged=len(files) - len(uploads),
         manifest=local,
     )
+
+
+def interim_manifest(remote: Manifest | None, plan: SyncPlan) -> Manifest:
+    """The manifest that is true while `plan`'s uploads run (its deletes are done by then):
+    unchanged files as they are, the files being uploaded pending."""
+    unchanged = {p: e for p, e in (remote or {}).items() if plan.manifest.get(p) == e}
+    return unchanged | {f.path: PENDING for f in plan.uploads}
 
 
 def parse_manifest(raw: bytes | None, logger: logging.Logger) -> Manifest | None:

@@ -1,8 +1,10 @@
 """Mirror the local project into its remote workspace directory, sending only what changed.
 
 scan (gitignore, excludes, symlinks) → size limits (nothing uploaded when exceeded) → content
-hashes → plan against the remote manifest → delete, mkdirs, upload (bounded parallelism, with
-progress) → write the new manifest last, so an interrupted sync is redone by the next one.
+hashes → plan against the remote manifest → delete, mkdirs, an interim manifest marking the
+files about to be sent as pending, upload (bounded parallelism, with progress) → write the new
+manifest last. An interrupted sync is redone by the next one, which trusts no file that was in
+flight: it sends it again, or deletes it if it is gone locally by then.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from source_databricks.code.config import SyncOptions, cluster_path
 from source_databricks.code.errors import translate_sdk_errors
 from source_databricks.code.limits import check_limits, megabytes
 from source_databricks.code.plan import (
+    Manifest,
     SyncPlan,
     file_hashes,
+    interim_manifest,
     make_plan,
     parse_manifest,
     render_manifest,
@@ -65,18 +69,24 @@ def sync_project(
         f"({megabytes(plan.upload_bytes)}), {len(plan.deletes)} to delete, "
         f"{plan.unchanged} unchanged"
     )
-    _apply(remote, plan, previous is None, logger)
+    _apply(remote, plan, previous, logger)
     summary = _summary(remote, files, plan, time.perf_counter() - started)
     logger.info(f"Sync finished in {summary.duration_ms / 1000:.2f} s: {summary}")
     return summary
 
 
-def _apply(remote: RemoteDir, plan: SyncPlan, first: bool, logger: logging.Logger) -> None:
+def _apply(
+    remote: RemoteDir, plan: SyncPlan, previous: Manifest | None, logger: logging.Logger
+) -> None:
+    first = previous is None
     with ThreadPoolExecutor(UPLOAD_WORKERS, thread_name_prefix="sync") as pool:
         with translate_sdk_errors(f"delete removed files in {remote.root}"):
             _run_all(pool, remote.delete, plan.deletes)
         with translate_sdk_errors(f"create directories in {remote.root}"):
             _run_all(pool, remote.mkdirs, plan.mkdirs)
+        if plan.uploads:
+            with translate_sdk_errors(f"write the sync manifest in {remote.root}"):
+                remote.write_manifest(render_manifest(interim_manifest(previous, plan)))
         progress = _Progress(plan, logger)
         with translate_sdk_errors(f"upload files to {remote.root}"):
             _run_all(pool, lambda f: progress.done(_upload(remote, f)), plan.uploads)

@@ -41,7 +41,7 @@ def test_first_sync_then_nothing_then_one_change(tmp_path: Path) -> None:
     remote.calls.clear()
     changed = sync(root, remote)
     assert (changed.files_sent, changed.bytes_sent) == (1, 18)
-    assert remote.count("upload") == 2  # the file and the manifest
+    assert remote.count("upload") == 3  # the interim manifest, the file, the manifest
     assert remote.tree()["pkg/transform.py"] == b"def f(): return 2\n"
 
 
@@ -55,6 +55,41 @@ def test_deleted_files_and_directories_are_deleted_remotely(tmp_path: Path) -> N
     assert summary.files_deleted == 2
     assert set(remote.tree()) == {".gitignore", "pkg/__init__.py", "pkg/transform.py"}
     assert not any(d.endswith("/old") for d in remote.dirs)
+
+
+class FlakyRemote(FakeRemote):
+    """Lets `allowed` uploads through, then fails every upload (a workspace gone away)."""
+
+    def __init__(self, allowed: int) -> None:
+        super().__init__()
+        self.allowed = allowed
+
+    def upload(self, relative: str, content: bytes) -> None:
+        with self.lock:
+            self.allowed -= 1
+            failing = self.allowed < 0
+        if failing:
+            raise TimeoutError("Timed out after 0:00:30")
+        super().upload(relative, content)
+
+
+@pytest.mark.parametrize("allowed", [0, 1, 2, 3])
+def test_after_an_interrupted_sync_no_file_in_flight_is_trusted(tmp_path: Path, allowed) -> None:
+    root, remote = make_tree(tmp_path, {"a.py": "a = 1\n", "b.py": "b = 1\n"}), FakeRemote()
+    sync(root, remote)
+    (root / "a.py").write_text("a = 2\n")
+    (root / "c.py").write_text("c = 1\n")
+    flaky = FlakyRemote(allowed)
+    flaky.files, flaky.dirs = dict(remote.files), set(remote.dirs)
+    with pytest.raises(AirbyteTracedException) as raised:
+        sync(root, flaky)
+    assert raised.value.failure_type == FailureType.transient_error
+    # Whatever landed, the user reverts a.py and drops c.py before the next sync.
+    (root / "a.py").write_text("a = 1\n")
+    (root / "c.py").unlink()
+    remote.files, remote.dirs = flaky.files, flaky.dirs
+    sync(root, remote)
+    assert remote.tree() == {"a.py": b"a = 1\n", "b.py": b"b = 1\n"}
 
 
 def test_size_limits_fail_before_anything_is_sent(tmp_path: Path) -> None:
