@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,15 @@ def project_root(project_dir: str) -> Path:
             "machine running the connector. Check code_execution.project_dir.",
             failure_type=FailureType.config_error,
         )
+    try:
+        os.scandir(root).close()
+    except OSError as error:
+        raise AirbyteTracedException(
+            message=f"code_execution.project_dir {project_dir!r} cannot be read "
+            f"({error.strerror or error}). Give the connector's user read access to it.",
+            internal_message=repr(error),
+            failure_type=FailureType.config_error,
+        ) from error
     return root.resolve()
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_databricks.code.config import MANIFEST_NAME, SyncOptions
 
@@ -69,9 +71,10 @@ def scan_project(root: Path, options: SyncOptions, logger: logging.Logger) -> li
 
 
 def _scan_dir(walk: _Walk, directory: Path, prefix: str, rules: _Rules) -> Iterator[LocalFile]:
+    entries = _entries(directory)
     if walk.options.use_gitignore:
         rules = rules.below(prefix, _gitignore(directory / ".gitignore", walk.logger))
-    for entry in _entries(directory, walk.logger):
+    for entry in entries:
         path = f"{prefix}{entry.name}"
         is_dir, source = _follow(walk, entry, path)
         if source is None or _excluded(walk, rules, path, is_dir):
@@ -79,16 +82,34 @@ def _scan_dir(walk: _Walk, directory: Path, prefix: str, rules: _Rules) -> Itera
         if is_dir:
             yield from _scan_dir(walk, source, f"{path}/", rules)
         else:
-            yield LocalFile(path, source, source.stat().st_size)
+            yield LocalFile(path, source, _size(source))
 
 
-def _entries(directory: Path, logger: logging.Logger) -> list[os.DirEntry[str]]:
+def _entries(directory: Path) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(directory) as entries:
             return sorted(entries, key=lambda e: e.name)
     except OSError as error:
-        logger.warning(f"Skipping unreadable directory {directory}: {error}")
-        return []
+        raise unreadable(directory, error) from error
+
+
+def _size(source: Path) -> int:
+    try:
+        return source.stat().st_size
+    except OSError as error:
+        raise unreadable(source, error) from error
+
+
+def unreadable(path: Path | str, error: OSError) -> AirbyteTracedException:
+    """A config error for a project file or directory that cannot be read: skipping it would
+    delete its remote copy (or, for a .gitignore, upload what it keeps local)."""
+    return AirbyteTracedException(
+        message=f"Cannot read {path} in the project ({error.strerror or error}); nothing was "
+        "uploaded. Give the connector's user read access to it, or exclude it "
+        "(code_execution.sync.exclude or the project's .gitignore).",
+        internal_message=repr(error),
+        failure_type=FailureType.config_error,
+    )
 
 
 def _follow(walk: _Walk, entry: os.DirEntry[str], path: str) -> tuple[bool, Path | None]:
@@ -124,11 +145,13 @@ def _excluded(walk: _Walk, rules: _Rules, path: str, is_dir: bool) -> bool:
 
 
 def _gitignore(path: Path, logger: logging.Logger) -> pathspec.GitIgnoreSpec | None:
-    if not path.is_file():
-        return None
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+    except UnicodeDecodeError as error:
         logger.warning(f"Ignoring unreadable {path}: {error}")
         return None
+    except OSError as error:
+        raise unreadable(path, error) from error
     return pathspec.GitIgnoreSpec.from_lines(lines)

@@ -30,7 +30,7 @@ from source_databricks.code.plan import (
     render_manifest,
 )
 from source_databricks.code.remote import RemoteDir
-from source_databricks.code.scan import LocalFile, scan_project
+from source_databricks.code.scan import LocalFile, scan_project, unreadable
 
 UPLOAD_WORKERS = 8
 PROGRESS_EVERY_SECONDS = 2.0
@@ -63,7 +63,7 @@ def sync_project(
     check_limits(files, options)
     with translate_sdk_errors(f"read the sync manifest in {remote.root}"):
         previous = parse_manifest(remote.read_manifest(), logger)
-    plan = make_plan(files, file_hashes(files), previous)
+    plan = make_plan(files, _hashes(files), previous)
     logger.info(
         f"Syncing {root} to {cluster_path(remote.root)}: {len(plan.uploads)} to send "
         f"({megabytes(plan.upload_bytes)}), {len(plan.deletes)} to delete, "
@@ -93,6 +93,13 @@ def _apply(
     if first or plan.uploads or plan.deletes:
         with translate_sdk_errors(f"write the sync manifest in {remote.root}"):
             remote.write_manifest(render_manifest(plan.manifest))
+
+
+def _hashes(files: list[LocalFile]) -> Manifest:
+    try:
+        return file_hashes(files)
+    except OSError as error:
+        raise unreadable(error.filename or "a file", error) from error
 
 
 def _upload(remote: RemoteDir, file: LocalFile) -> LocalFile:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import errno
+import io
 import logging
 import os
 import shutil
@@ -7,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -163,3 +167,41 @@ def _git_kept(root: Path) -> list[str]:
         env=env,
     ).stdout.decode()
     return sorted(p for p in listed.split("\0") if p)
+
+
+def refuse(monkeypatch: pytest.MonkeyPatch, module, function: str, target: Path) -> None:
+    """`module.function` fails with EACCES for `target` (as for a chmod 000 path, even as root)."""
+    real = getattr(module, function)
+
+    def guarded(path, *args, **kwargs):
+        if Path(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(module, function, guarded)
+
+
+def test_an_unreadable_directory_is_a_config_error_not_a_skip(tmp_path, monkeypatch) -> None:
+    # Skipped, its files would be deleted remotely as if they were gone.
+    make_tree(tmp_path, {"a.py": "", "secret/b.py": ""})
+    refuse(monkeypatch, os, "scandir", tmp_path / "secret")
+    with pytest.raises(AirbyteTracedException) as raised:
+        scanned(tmp_path)
+    assert raised.value.failure_type == FailureType.config_error
+    assert f"Cannot read {tmp_path / 'secret'} in the project (Permission denied)" in str(
+        raised.value.message
+    )
+
+
+def test_an_unreadable_gitignore_is_a_config_error(tmp_path, monkeypatch) -> None:
+    # Ignored, the files it keeps local (say, .env) would be uploaded.
+    make_tree(tmp_path, {".gitignore": ".env\n", ".env": "TOKEN=x"})
+    refuse(monkeypatch, io, "open", tmp_path / ".gitignore")
+    with pytest.raises(AirbyteTracedException, match=r"Cannot read .*\.gitignore"):
+        scanned(tmp_path)
+
+
+def test_an_ignored_unreadable_directory_is_never_read(tmp_path, monkeypatch) -> None:
+    make_tree(tmp_path, {".gitignore": "cache/\n", "a.py": "", "cache/x": ""})
+    refuse(monkeypatch, os, "scandir", tmp_path / "cache")
+    assert scanned(tmp_path) == [".gitignore", "a.py"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import logging
 import time
 from pathlib import Path
@@ -124,3 +125,22 @@ def test_resync_of_5000_unchanged_files_is_fast(tmp_path: Path) -> None:
     summary = sync(root, remote)
     assert summary.files_unchanged == 5000 and summary.files_sent == 0
     assert time.perf_counter() - started < 2.0
+
+
+def test_an_unreadable_file_is_a_config_error_before_anything_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, remote = make_tree(tmp_path, PROJECT), FakeRemote()
+    locked = (root / "pkg/transform.py").resolve()
+
+    def guarded(path, *args, **kwargs):
+        if Path(path) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr("source_databricks.code.plan.open", guarded, raising=False)
+    with pytest.raises(AirbyteTracedException) as raised:
+        sync(root, remote)
+    assert raised.value.failure_type == FailureType.config_error
+    assert f"Cannot read {locked} in the project (Permission denied)" in raised.value.message
+    assert remote.count("upload") == remote.count("mkdirs") == 0
