@@ -237,6 +237,30 @@ NUMERIC = [
     case("isnan", "SELECT isnan(cast('NaN' AS DOUBLE))", True, fn("isnan")),
     case("nanvl", "SELECT nanvl(cast('NaN' AS DOUBLE), 123)", 123.0, fn("nanvl")),
     case("try_add", "SELECT try_add(1, 2)", 3, fn("try_add")),
+    case(
+        "try_add_date_months",
+        "SELECT try_add(DATE'2021-03-20', INTERVAL '2' MONTH)",
+        "2021-05-20",
+        fn("try_add"),
+    ),
+    case(
+        "try_add_timestamp_seconds",
+        "SELECT try_add(TIMESTAMP'2021-03-20 12:15:29', INTERVAL '3' SECOND)",
+        "2021-03-20 12:15:32",
+        fn("try_add"),
+    ),
+    case(
+        "try_add_month_end",
+        "SELECT try_add(DATE'2021-03-31', INTERVAL '1' MONTH)",
+        "2021-04-30",
+        fn("try_add"),
+    ),
+    case("try_add_overflow", "SELECT try_add(127Y, 1Y)", None, fn("try_add")),
+    case("width_bucket_below", "SELECT width_bucket(-2.1, 1.3, 3.4, 3)", 0, fn("width_bucket")),
+    case("width_bucket_above", "SELECT width_bucket(8.1, 0.0, 5.7, 4)", 5, fn("width_bucket")),
+    case(
+        "width_bucket_descending", "SELECT width_bucket(-0.9, 5.2, 0.5, 2)", 3, fn("width_bucket")
+    ),
 ]
 
 DATETIME = [

@@ -4,9 +4,10 @@ DuckDB picks a macro overload by the argument's type at bind time, which an AST 
 ``to_integral(kind, safe, x)`` is ``CAST``/``TRY_CAST`` of ``x`` to an integral type with
 Databricks' semantics: FLOAT, DOUBLE and DECIMAL truncate toward zero (DuckDB rounds); text must
 be a whole number (``'123.0'`` is CAST_INVALID_INPUT, DuckDB reads 123); a TIMESTAMP is its
-seconds since the epoch; other types cast as DuckDB casts them. The macros live in the engine's
-in-memory root catalog (``memory.main``) and are called by their qualified name, so every
-session finds them whatever its current catalog.
+seconds since the epoch; other types cast as DuckDB casts them. ``shift_by_months`` keeps DATE
++ year-month interval a DATE. The macros live in the engine's in-memory root catalog
+(``memory.main``) and are called by their qualified name, so every session finds them whatever
+its current catalog.
 """
 
 from __future__ import annotations
@@ -56,12 +57,7 @@ def _name(kind: str, safe: bool) -> str:
 
 def to_integral(kind: str, safe: bool, value: exp.Expression) -> exp.Expression:
     """``memory.main.databricks_[try_]to_<kind>(value)``."""
-    catalog, schema = _SCHEMA
-    function = exp.Anonymous(this=_name(kind, safe), expressions=[value.copy()])
-    return exp.Dot(
-        this=exp.Dot(this=exp.to_identifier(catalog), expression=exp.to_identifier(schema)),
-        expression=function,
-    )
+    return _qualified(_name(kind, safe), value)
 
 
 def _definition(kind: str, safe: bool) -> str:
@@ -79,8 +75,34 @@ def _definition(kind: str, safe: bool) -> str:
     return f"CREATE OR REPLACE MACRO {qualified}" + ", ".join(overloads)
 
 
+def _qualified(name: str, *args: exp.Expression) -> exp.Expression:
+    catalog, schema = _SCHEMA
+    function = exp.Anonymous(this=name, expressions=[a.copy() for a in args])
+    return exp.Dot(
+        this=exp.Dot(this=exp.to_identifier(catalog), expression=exp.to_identifier(schema)),
+        expression=function,
+    )
+
+
+def shift_by_months(operation: str, value: exp.Expression, interval: exp.Expression):
+    """``value + interval`` (``operation`` '+' or '-') for a year-month interval: a DATE stays a
+    DATE (DuckDB answers a TIMESTAMP), other types as DuckDB adds them."""
+    name = "databricks_date_plus" if operation == "+" else "databricks_date_minus"
+    return _qualified(name, value, interval)
+
+
+def _shift_definitions() -> list[str]:
+    return [
+        f"CREATE OR REPLACE MACRO {'.'.join((*_SCHEMA, name))}"
+        f"(x DATE, i INTERVAL) AS CAST(x {op} i AS DATE), (x, i) AS x {op} i"
+        for name, op in (("databricks_date_plus", "+"), ("databricks_date_minus", "-"))
+    ]
+
+
 def install(connection: duckdb.DuckDBPyConnection) -> None:
     """Create the macros on the engine's connection (once, at start)."""
     for kind in INTEGRAL:
         for safe in (False, True):
             connection.execute(_definition(kind, safe))
+    for definition in _shift_definitions():
+        connection.execute(definition)

@@ -9,6 +9,7 @@ Each rule is a pure AST -> AST function (``rule(tree, ctx)``), composed in ``RUL
 * ``dayofweek`` is 1 (Sunday) .. 7; ``date_add``/``date_sub`` return DATE; ``format_string`` is
   ``printf``; ``to_timestamp(s, fmt)`` returns TIMESTAMP (session time zone); ``unix_timestamp``
   returns BIGINT seconds; ``pmod`` is Spark's positive modulus.
+* DATE +/- a year-month interval literal is a DATE.
 * Compound interval literals (``INTERVAL '1-2' YEAR TO MONTH``, ``'3 04:05:06' DAY TO SECOND``).
 * Division by zero raises DIVIDE_BY_ZERO (ANSI mode, what SQL warehouses use); DuckDB returns inf.
 * Functions DuckDB lacks or computes differently, rebuilt from DuckDB templates parsed once
@@ -94,6 +95,29 @@ def _truncating_casts(tree: exp.Expression, ctx) -> exp.Expression:
         return macros.to_integral(cast.to.this.value, safe, cast.this)
 
     return _replace_all(tree, exp.Cast, build)
+
+
+_YEAR_MONTH = {"YEAR", "YEARS", "MONTH", "MONTHS"}
+
+
+def _is_year_month(node: exp.Expression) -> bool:
+    unit = node.args.get("unit") if isinstance(node, exp.Interval) else None
+    if isinstance(unit, exp.IntervalSpan):
+        return unit.this.name.upper() == "YEAR" and unit.expression.name.upper() == "MONTH"
+    return unit is not None and unit.name.upper() in _YEAR_MONTH
+
+
+def _year_month_shifts(tree: exp.Expression, ctx) -> exp.Expression:
+    """DATE +/- a year-month interval literal stays a DATE (DuckDB makes it a TIMESTAMP)."""
+
+    def build(node: exp.Add | exp.Sub):
+        if not _is_year_month(node.expression):
+            return None
+        operation = "+" if isinstance(node, exp.Add) else "-"
+        return macros.shift_by_months(operation, node.this, node.expression)
+
+    tree = _replace_all(tree, exp.Add, build)
+    return _replace_all(tree, exp.Sub, build)
 
 
 def _dayofweek(tree: exp.Expression, ctx) -> exp.Expression:
@@ -369,10 +393,8 @@ _ANONYMOUS = {
     ("btrim", 2): lambda x, chars: _call("trim", x, chars),
     ("bround", 1): lambda x: _call("round_even", x, exp.Literal.number(0)),
     ("bround", 2): lambda x, scale: _call("round_even", x, scale),
-    ("rint", 1): lambda x: _template("CAST(round_even(__x, 0) AS DOUBLE)", x=x),
     ("e", 0): lambda: _template("exp(1)"),
     ("hypot", 2): lambda a, b: _template("sqrt(__a * __a + __b * __b)", a=a, b=b),
-    ("nanvl", 2): lambda a, b: _template("CASE WHEN isnan(__a) THEN __b ELSE __a END", a=a, b=b),
     ("weekday", 1): lambda x: _template("isodow(CAST(__x AS DATE)) - 1", x=x),
     ("isnull", 1): lambda x: exp.Is(this=x.copy(), expression=exp.Null()),
     ("isnotnull", 1): lambda x: exp.Not(this=exp.Is(this=x.copy(), expression=exp.Null())),
@@ -454,6 +476,30 @@ def _string_datetime(kind: str):
     return build
 
 
+_WIDTH_BUCKET = (
+    "CASE WHEN __n <= 0 OR __lo = __hi OR isnan(__v) OR isnan(__lo) OR isnan(__hi) THEN NULL "
+    "WHEN __lo < __hi THEN CASE WHEN __v < __lo THEN 0 WHEN __v >= __hi THEN __n + 1 "
+    "ELSE CAST(floor((__v - __lo) * __n / (__hi - __lo)) AS BIGINT) + 1 END "
+    "ELSE CASE WHEN __v > __lo THEN 0 WHEN __v <= __hi THEN __n + 1 "
+    "ELSE CAST(floor((__lo - __v) * __n / (__lo - __hi)) AS BIGINT) + 1 END END"
+)
+
+
+def _width_bucket(node: exp.WidthBucket) -> exp.Expression:
+    """Spark's width_bucket, computed in DOUBLE; NULL for no buckets or an empty range."""
+
+    def double(arg: str) -> exp.Expression:
+        return exp.cast(node.args[arg].copy(), exp.DataType.build("DOUBLE"))
+
+    return _template(
+        _WIDTH_BUCKET,
+        v=double("this"),
+        lo=double("min_value"),
+        hi=double("max_value"),
+        n=exp.cast(node.args["num_buckets"].copy(), exp.DataType.build("BIGINT")),
+    )
+
+
 def _window_arguments(node: exp.Expression):
     """rank(b)/dense_rank(b)/percent_rank(b): Databricks ignores the arguments."""
     node.set("expressions", [])
@@ -495,6 +541,15 @@ _FUNCTIONS: list[tuple[type, object]] = [
     ),
     (exp.GenerateSeries, _sequence),
     (exp.Elt, subscripts.elt),
+    (exp.Rint, lambda n: _template("CAST(round_even(__x, 0) AS DOUBLE)", x=n.this)),
+    (
+        exp.Nanvl,
+        lambda n: _template("CASE WHEN isnan(__a) THEN __b ELSE __a END", a=n.this, b=n.expression),
+    ),
+    (exp.SafeAdd, lambda n: _call("try", exp.Add(this=n.this, expression=n.expression))),
+    (exp.SafeSubtract, lambda n: _call("try", exp.Sub(this=n.this, expression=n.expression))),
+    (exp.SafeMultiply, lambda n: _call("try", exp.Mul(this=n.this, expression=n.expression))),
+    (exp.WidthBucket, _width_bucket),
     (exp.TimestampDiff, _timestampdiff),
     (exp.AtTimeZone, _from_utc_timestamp),
     (exp.DateFromUnixDate, _cast_to("DATE")),
@@ -526,6 +581,7 @@ def _functions(tree: exp.Expression, ctx) -> exp.Expression:
 RULES = [
     _remember_names,
     _functions,
+    _year_month_shifts,
     _compound_intervals,
     _truncating_casts,
     _dayofweek,

@@ -3,6 +3,8 @@ results)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from unit_tests.local_workspace.engine.conftest import one, rows
@@ -33,6 +35,14 @@ from unit_tests.local_workspace.engine.conftest import one, rows
         ("SELECT weekday('2009-07-30')", 3),
         ("SELECT hour('2009-07-30 12:58:59')", 12),
         ("SELECT months_between('1996-10-30', '1997-02-28 10:30:00')", -3.94959677),
+        ("SELECT width_bucket(5, 0, 10, 0)", None),
+        ("SELECT width_bucket(5, 3, 3, 2)", None),
+        ("SELECT width_bucket(10, 0, 10, 5)", 6),
+        ("SELECT try_subtract(2147483647, -1)", None),
+        ("SELECT try_multiply(3, 2)", 6),
+        ("SELECT rint(2.5)", 2.0),
+        ("SELECT DATE'2024-03-31' - INTERVAL '1' MONTH", dt.date(2024, 2, 29)),
+        ("SELECT DATE'2024-01-31' + INTERVAL '1-1' YEAR TO MONTH", dt.date(2025, 2, 28)),
         ("SELECT months_between(DATE'2024-02-29', DATE'2024-01-31')", 1.0),
         ("SELECT months_between(DATE'2024-03-15', DATE'2024-01-15')", 2.0),
         (
