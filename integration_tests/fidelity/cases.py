@@ -124,6 +124,24 @@ STRING = [
         ["one", "twoBthreeC"],
         fn("split"),
     ),
+    case(
+        "split_no_limit",
+        "SELECT split('oneAtwoBthreeC', '[ABC]', -1)",
+        ["one", "two", "three", ""],
+        fn("split"),
+    ),
+    case(
+        "split_comma",
+        "SELECT split('apple,banana,cherry', ',')",
+        ["apple", "banana", "cherry"],
+        fn("split"),
+    ),
+    case(
+        "split_whitespace",
+        "SELECT split('the   quick  brown', r'\\s+')",
+        ["the", "quick", "brown"],
+        fn("split"),
+    ),
     case("split_part", "SELECT split_part('Hello,world,!', ',', 1)", "Hello", fn("split_part")),
     case(
         "split_part_negative", "SELECT split_part('Hello,world,!', ',', -1)", "!", fn("split_part")
@@ -176,6 +194,24 @@ STRING = [
         "parse_url",
         "SELECT parse_url('http://spark.apache.org/path?query=1', 'HOST')",
         "spark.apache.org",
+        fn("parse_url"),
+    ),
+    case(
+        "parse_url_query",
+        "SELECT parse_url('http://spark.apache.org/path?query=1', 'QUERY')",
+        "query=1",
+        fn("parse_url"),
+    ),
+    case(
+        "parse_url_query_key",
+        "SELECT parse_url('http://spark.apache.org/path?query=1', 'QUERY', 'query')",
+        "1",
+        fn("parse_url"),
+    ),
+    error(
+        "parse_url_invalid",
+        "SELECT parse_url('http://spark. apache.org/path?query=1', 'QUERY', 'query')",
+        "CANNOT_DECODE_URL",
         fn("parse_url"),
     ),
     case(
@@ -963,6 +999,13 @@ COLLECTIONS = [
         "str_to_map",
         "SELECT str_to_map('a:1,b:2,c:3', ',', ':')",
         {"a": "1", "b": "2", "c": "3"},
+        fn("str_to_map"),
+    ),
+    case("str_to_map_default", "SELECT str_to_map('a')", {"a": None}, fn("str_to_map")),
+    error(
+        "str_to_map_duplicate",
+        "SELECT str_to_map('a:1,a:2')",
+        "DUPLICATED_MAP_KEY",
         fn("str_to_map"),
     ),
     case("struct", "SELECT struct('Spark', 5)", {"col1": "Spark", "col2": 5}, fn("struct")),

@@ -6,22 +6,14 @@ from __future__ import annotations
 
 UNSUPPORTED: dict[str, str] = {
     # Functions DuckDB lacks and no rule maps yet.
-    "format_number": "UNRESOLVED_ROUTINE",
     "soundex": "UNRESOLVED_ROUTINE",
     "crc32": "UNRESOLVED_ROUTINE",
-    "substring_index": "UNRESOLVED_ROUTINE",
-    "find_in_set": "UNRESOLVED_ROUTINE",
-    "parse_url": "UNRESOLVED_ROUTINE",
     "conv": "UNRESOLVED_ROUTINE",
     "inline": "UNRESOLVED_ROUTINE",
-    "str_to_map": "UNRESOLVED_ROUTINE",
     "json_tuple": "UNRESOLVED_ROUTINE",
     "schema_of_json": "UNRESOLVED_ROUTINE",
     # Overloads DuckDB resolves differently.
-    "reverse_array": "DATATYPE_MISMATCH",  # reverse(ARRAY)
-    "split_limit": "DATATYPE_MISMATCH",  # split(str, regex, limit)
     "next_day": "DATATYPE_MISMATCH",
-    "size_map": "DATATYPE_MISMATCH",  # size(MAP)
     # Syntax the translator does not read.
     "explode_map": "PARSE_SYNTAX_ERROR",  # generator aliases AS (a, b)
     "pivot": "UNRESOLVED_COLUMN",  # PIVOT column names from IN aliases

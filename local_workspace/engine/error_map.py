@@ -154,6 +154,13 @@ ERROR_MAP: list[Row] = [
         "22012",
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead.",
     ),
+    Row(
+        duckdb.Error,
+        r"Map keys must be unique",
+        "DUPLICATED_MAP_KEY",
+        "23505",
+        "A duplicate map key was found, please check the input data.",
+    ),
     Row(duckdb.OutOfRangeException, r"(?P<detail>.*)", "ARITHMETIC_OVERFLOW", "22003", "{detail}"),
     Row(duckdb.BinderException, r"(?P<detail>.*)", "DATATYPE_MISMATCH", "42K09", "{detail}"),
 ]

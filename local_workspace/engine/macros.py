@@ -5,9 +5,9 @@ DuckDB picks a macro overload by the argument's type at bind time, which an AST 
 Databricks' semantics: FLOAT, DOUBLE and DECIMAL truncate toward zero (DuckDB rounds); text must
 be a whole number (``'123.0'`` is CAST_INVALID_INPUT, DuckDB reads 123); a TIMESTAMP is its
 seconds since the epoch; other types cast as DuckDB casts them. ``shift_by_months`` keeps DATE
-+ year-month interval a DATE. The macros live in the engine's in-memory root catalog
-(``memory.main``) and are called by their qualified name, so every session finds them whatever
-its current catalog.
++ year-month interval a DATE; ``reverse`` reverses a STRING or an ARRAY. The macros live in the
+engine's in-memory root catalog (``memory.main``) and are called by their qualified name, so
+every session finds them whatever its current catalog.
 """
 
 from __future__ import annotations
@@ -91,11 +91,20 @@ def shift_by_months(operation: str, value: exp.Expression, interval: exp.Express
     return _qualified(name, value, interval)
 
 
-def _shift_definitions() -> list[str]:
+def reverse(value: exp.Expression) -> exp.Expression:
+    """``reverse``: of a STRING its characters, of an ARRAY its elements."""
+    return _qualified("databricks_reverse", value)
+
+
+def _other_definitions() -> list[str]:
+    reverse = ".".join((*_SCHEMA, "databricks_reverse"))
     return [
-        f"CREATE OR REPLACE MACRO {'.'.join((*_SCHEMA, name))}"
-        f"(x DATE, i INTERVAL) AS CAST(x {op} i AS DATE), (x, i) AS x {op} i"
-        for name, op in (("databricks_date_plus", "+"), ("databricks_date_minus", "-"))
+        f"CREATE OR REPLACE MACRO {reverse}(x VARCHAR) AS reverse(x), (x) AS list_reverse(x)",
+        *(
+            f"CREATE OR REPLACE MACRO {'.'.join((*_SCHEMA, name))}"
+            f"(x DATE, i INTERVAL) AS CAST(x {op} i AS DATE), (x, i) AS x {op} i"
+            for name, op in (("databricks_date_plus", "+"), ("databricks_date_minus", "-"))
+        ),
     ]
 
 
@@ -104,5 +113,5 @@ def install(connection: duckdb.DuckDBPyConnection) -> None:
     for kind in INTEGRAL:
         for safe in (False, True):
             connection.execute(_definition(kind, safe))
-    for definition in _shift_definitions():
+    for definition in _other_definitions():
         connection.execute(definition)

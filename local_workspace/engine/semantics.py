@@ -18,6 +18,8 @@ Each rule is a pure AST -> AST function (``rule(tree, ctx)``), composed in ``RUL
   ``transform_keys``/``transform_values``/``map_filter``, ``array_distinct``/``array_union``/
   ``array_remove`` (NULLs kept, order kept), ``sequence`` counting down, ``timestampdiff`` in
   whole units, ``percentile`` (continuous), ``isnull`` & co.
+* String functions (``substring_index``, ``format_number``, ``parse_url``, ...): see
+  ``text_functions``; ``size`` of a MAP, ``reverse`` of an ARRAY.
 * Element access with ANSI bounds errors (``x[i]``, ``element_at``, ``get``, ``elt``): see
   ``subscripts``.
 """
@@ -29,7 +31,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from local_workspace.engine import date_functions, macros, subscripts
+from local_workspace.engine import date_functions, macros, subscripts, text_functions
 from local_workspace.engine.templates import call as _call
 from local_workspace.engine.templates import parsed as _parsed
 from local_workspace.engine.templates import template as _template
@@ -389,6 +391,8 @@ _ANONYMOUS = {
         "list_transform(range(__n), lambda __r: __v)", v=v, n=n
     ),
     ("get", 2): subscripts.get,
+    ("find_in_set", 2): text_functions.find_in_set,
+    ("format_number", 2): text_functions.format_number,
     ("btrim", 1): lambda x: _call("trim", x),
     ("btrim", 2): lambda x, chars: _call("trim", x, chars),
     ("bround", 1): lambda x: _call("round_even", x, exp.Literal.number(0)),
@@ -550,6 +554,12 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.SafeSubtract, lambda n: _call("try", exp.Sub(this=n.this, expression=n.expression))),
     (exp.SafeMultiply, lambda n: _call("try", exp.Mul(this=n.this, expression=n.expression))),
     (exp.WidthBucket, _width_bucket),
+    (exp.SubstringIndex, text_functions.substring_index),
+    (exp.RegexpSplit, text_functions.split_limit),
+    (exp.StrToMap, text_functions.str_to_map),
+    (exp.ParseUrl, text_functions.parse_url),
+    (exp.ArraySize, lambda n: exp.cast(_call("cardinality", n.this), exp.DataType.build("INT"))),
+    (exp.Reverse, lambda n: macros.reverse(n.this)),
     (exp.TimestampDiff, _timestampdiff),
     (exp.AtTimeZone, _from_utc_timestamp),
     (exp.DateFromUnixDate, _cast_to("DATE")),

@@ -1,0 +1,166 @@
+"""String functions DuckDB lacks or reads differently, as DuckDB templates (Spark's semantics).
+
+``substring_index``, ``find_in_set``, ``format_number(x, d)`` (HALF_EVEN, grouped thousands),
+``split(str, regex, limit)``, ``str_to_map`` (delimiters are regular expressions, as in Spark)
+and ``parse_url`` (java.net.URI's parts; an invalid URL raises CANNOT_DECODE_URL).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from local_workspace.engine.errors import SqlError
+from local_workspace.engine.templates import raise_error, template
+
+
+def _literal_int(node: exp.Expression | None) -> int | None:
+    if isinstance(node, exp.Neg):
+        inner = _literal_int(node.this)
+        return None if inner is None else -inner
+    if isinstance(node, exp.Literal) and not node.is_string and node.name.isdigit():
+        return int(node.name)
+    return None
+
+
+def substring_index(node: exp.SubstringIndex) -> exp.Expression:
+    return template(
+        "CASE WHEN __n = 0 OR __d = '' THEN '' "
+        "WHEN __n > 0 THEN array_to_string(string_split(__s, __d)[1:__n], __d) "
+        "ELSE array_to_string(string_split(__s, __d)[__n:], __d) END",
+        s=node.this,
+        d=node.args["delimiter"],
+        n=node.args["count"],
+    )
+
+
+def find_in_set(value: exp.Expression, values: exp.Expression) -> exp.Expression:
+    return template(
+        "CASE WHEN __s IS NULL OR __l IS NULL THEN NULL WHEN contains(__s, ',') THEN 0 "
+        "ELSE CAST(coalesce(list_position(string_split(__l, ','), __s), 0) AS INTEGER) END",
+        s=value,
+        l=values,
+    )
+
+
+def format_number(value: exp.Expression, digits: exp.Expression) -> exp.Expression:
+    """format_number(x, d): d decimals (HALF_EVEN), thousands grouped by ','."""
+    places = _literal_int(digits)
+    if places is None:
+        raise SqlError(
+            "UNSUPPORTED_FEATURE",
+            "0A000",
+            "The local workspace supports `format_number` with a constant number of decimal "
+            "places only, not a format pattern.",
+        )
+    if places < 0:
+        return exp.Null()
+    text = template(
+        f"CAST(CAST(round_even(__x, {places}) AS DECIMAL(38, {places})) AS VARCHAR)", x=value
+    )
+    whole = template("split_part(ltrim(__t, '-'), '.', 1)", t=text)
+    grouped = template(
+        "array_to_string(list_concat([substr(__w, 1, (len(__w) - 1) % 3 + 1)], "
+        "list_transform(range((len(__w) - 1) % 3 + 1, len(__w), 3), "
+        "lambda __i: substr(__w, __i + 1, 3))), ',')",
+        w=whole,
+    )
+    fraction = template("'.' || split_part(__t, '.', 2)", t=text) if places else None
+    result = template(
+        "CASE WHEN starts_with(__t, '-') THEN '-' ELSE '' END || __g", t=text, g=grouped
+    )
+    return exp.DPipe(this=result, expression=fraction, safe=True) if fraction else result
+
+
+def split_limit(node: exp.RegexpSplit):
+    """split(str, regex, limit > 0): at most ``limit`` parts, the last one holds the rest."""
+    limit = _literal_int(node.args.get("limit"))
+    if limit is None:
+        return None
+    parts = template("regexp_split_to_array(__s, __r)", s=node.this, r=node.expression)
+    if limit <= 0:
+        return parts
+    delimiters = template("regexp_extract_all(__s, __r)", s=node.this, r=node.expression)
+    return template(
+        f"CASE WHEN len(__p) <= {limit} THEN __p ELSE list_concat(__p[1:{limit - 1}], "
+        f"[array_to_string(list_transform(range({limit}, len(__p) + 1), lambda __j: "
+        f"CASE WHEN __j = {limit} THEN __p[__j] ELSE __d[__j - 1] || __p[__j] END), '')]) END",
+        p=parts,
+        d=delimiters,
+    )
+
+
+def str_to_map(node: exp.StrToMap) -> exp.Expression:
+    return template(
+        "map_from_entries(list_transform(regexp_split_to_array(__t, __pd), lambda __e: "
+        "{'key': CASE WHEN regexp_matches(__e, __kd) "
+        "THEN regexp_extract(__e, '^((?s:.*?))(?:' || __kd || ')', 1) ELSE __e END, "
+        "'value': CASE WHEN regexp_matches(__e, __kd) "
+        "THEN regexp_replace(__e, '^(?s:.*?)(?:' || __kd || ')', '') END}))",
+        t=node.this,
+        pd=node.args.get("pair_delim") or exp.Literal.string(","),
+        kd=node.args.get("key_value_delim") or exp.Literal.string(":"),
+    )
+
+
+# RFC 3986 appendix B: 2 scheme, 3 '//' + 4 authority, 5 path, 6 '?' + 7 query, 8 '#' + 9 ref.
+_URI = r"^(([^:/?#]+):)?(//([^/?#]*))?([^?#]*)(\?([^#]*))?(#(.*))?$"
+# What java.net.URI refuses: spaces and controls, characters outside its grammar, a bad escape,
+# a second '#'.
+_INVALID = r"""[\x00-\x20"<>\\^`{|}]|%([^0-9A-Fa-f]|[0-9A-Fa-f][^0-9A-Fa-f]|[0-9A-Fa-f]?$)|#.*#"""
+_OPAQUE = "^[^:/?#]+:[^/]"  # mailto:x — no authority, path or query
+
+
+def _group(number: int, present: int | None = None) -> str:
+    value = f"regexp_extract(__u, '{_URI}', {number})"
+    if present is None:
+        return value
+    return f"CASE WHEN regexp_extract(__u, '{_URI}', {present}) <> '' THEN {value} END"
+
+
+_AUTHORITY = _group(4, 3)
+_QUERY = _group(7, 6)
+_PARTS = {
+    "PROTOCOL": _group(2, 1),
+    "AUTHORITY": _AUTHORITY,
+    "HOST": f"nullif(regexp_extract({_AUTHORITY}, '^(?:[^@]*@)?(\\[[^\\]]*\\]|[^:]*)', 1), '')",
+    "USERINFO": f"CASE WHEN contains({_AUTHORITY}, '@') THEN "
+    f"regexp_extract({_AUTHORITY}, '^([^@]*)@', 1) END",
+    "PATH": _group(5),
+    "QUERY": _QUERY,
+    "REF": _group(9, 8),
+    "FILE": f"{_group(5)} || coalesce('?' || {_QUERY}, '')",
+}
+_HIERARCHICAL_ONLY = {"AUTHORITY", "HOST", "USERINFO", "PATH", "QUERY", "FILE"}
+
+
+def parse_url(node: exp.ParseUrl):
+    part = node.args.get("part_to_extract")
+    if not (isinstance(part, exp.Literal) and part.is_string):
+        return None
+    name = part.name
+    sql = _PARTS.get(name)
+    if sql is None:
+        return exp.Null()  # Databricks: an unknown part is NULL
+    key = node.args.get("key")
+    if key is not None:
+        if name != "QUERY":
+            return exp.Null()
+        sql = (
+            f"CASE WHEN regexp_matches({sql}, '(&|^)' || __k || '=([^&]*)') THEN "
+            f"regexp_extract({sql}, '(&|^)' || __k || '=([^&]*)', 2) END"
+        )
+    if name in _HIERARCHICAL_ONLY:
+        sql = f"CASE WHEN NOT regexp_matches(__u, '{_OPAQUE}') THEN {sql} END"
+    invalid = raise_error(
+        "CANNOT_DECODE_URL",
+        "22546",
+        "The provided URL cannot be decoded: ",
+        exp.column("__u"),
+        ". Please ensure that the URL is properly formatted and try again.",
+    ).sql("duckdb")
+    checked = f"CASE WHEN regexp_matches(__u, '{_escape(_INVALID)}') THEN {invalid} ELSE {sql} END"
+    return template(checked, u=node.this, k=key or exp.Null())
+
+
+def _escape(pattern: str) -> str:
+    return pattern.replace("'", "''")

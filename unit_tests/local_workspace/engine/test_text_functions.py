@@ -1,0 +1,56 @@
+"""String functions rebuilt from DuckDB templates, against Spark's semantics."""
+
+from __future__ import annotations
+
+import pytest
+
+from local_workspace.engine import SqlError
+from unit_tests.local_workspace.engine.conftest import one
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT substring_index('www.apache.org', '.', -2)", "apache.org"),
+        ("SELECT substring_index('www.apache.org', '.', 0)", ""),
+        ("SELECT substring_index('www.apache.org', '.', 9)", "www.apache.org"),
+        ("SELECT substring_index(NULL, '.', 1)", None),
+        ("SELECT find_in_set('x', 'a,b')", 0),
+        ("SELECT find_in_set('a,b', 'a,b')", 0),
+        ("SELECT find_in_set(NULL, 'a')", None),
+        ("SELECT format_number(-1234567.891, 0)", "-1,234,568"),
+        ("SELECT format_number(5, 2)", "5.00"),
+        ("SELECT format_number(123, 0)", "123"),
+        ("SELECT format_number(1234.5, -1)", None),
+        ("SELECT split('a1b22c', '[0-9]+', 2)", ["a", "b22c"]),
+        ("SELECT split('abc', ',', 5)", ["abc"]),
+        ("SELECT str_to_map('a=1;b', ';', '=')", [("a", "1"), ("b", None)]),
+        ("SELECT parse_url('http://u:p@h.com:80/a/b?x=1&y=2#frag', 'HOST')", "h.com"),
+        ("SELECT parse_url('http://u:p@h.com:80/a/b?x=1&y=2#frag', 'USERINFO')", "u:p"),
+        ("SELECT parse_url('http://u:p@h.com:80/a/b?x=1&y=2#frag', 'FILE')", "/a/b?x=1&y=2"),
+        ("SELECT parse_url('http://u:p@h.com:80/a/b?x=1&y=2#frag', 'REF')", "frag"),
+        ("SELECT parse_url('http://u:p@h.com:80/a/b?x=1&y=2#frag', 'QUERY', 'y')", "2"),
+        ("SELECT parse_url('http://h.com', 'QUERY', 'x')", None),
+        ("SELECT parse_url('http://h.com', 'NOPE')", None),
+        ("SELECT parse_url('mailto:a@b.c', 'PATH')", None),
+        ("SELECT size(map('a', 1, 'b', 2))", 2),
+        ("SELECT reverse(array(2, 1, 4, 3))", [3, 4, 1, 2]),
+        ("SELECT reverse('abc')", "cba"),
+    ],
+)
+def test_documented_semantics(session, sql: str, expected) -> None:
+    assert one(session, sql) == expected
+
+
+@pytest.mark.parametrize(
+    ("sql", "error_class"),
+    [
+        ("SELECT parse_url('http://h.com/%zz', 'PATH')", "CANNOT_DECODE_URL"),
+        ("SELECT str_to_map('a:1,a:2')", "DUPLICATED_MAP_KEY"),
+        ("SELECT format_number(1.5, '#.#')", "UNSUPPORTED_FEATURE"),
+    ],
+)
+def test_errors(session, sql: str, error_class: str) -> None:
+    with pytest.raises(SqlError) as error:
+        session.execute(sql).reader.read_all()
+    assert error.value.error_class == error_class
