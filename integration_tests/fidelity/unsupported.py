@@ -12,8 +12,6 @@ UNSUPPORTED: dict[str, str] = {
     "inline": "UNRESOLVED_ROUTINE",
     "json_tuple": "UNRESOLVED_ROUTINE",
     "schema_of_json": "UNRESOLVED_ROUTINE",
-    # Overloads DuckDB resolves differently.
-    "next_day": "DATATYPE_MISMATCH",
     # Syntax the translator does not read.
     "explode_map": "PARSE_SYNTAX_ERROR",  # generator aliases AS (a, b)
     "pivot": "UNRESOLVED_COLUMN",  # PIVOT column names from IN aliases

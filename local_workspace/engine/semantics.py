@@ -565,6 +565,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.DateFromUnixDate, _cast_to("DATE")),
     (exp.AddMonths, _cast_to("DATE")),
     (exp.MonthsBetween, date_functions.months_between),
+    (exp.NextDay, date_functions.next_day),
     (exp.Hour, _string_datetime("TIMESTAMP")),
     (exp.Minute, _string_datetime("TIMESTAMP")),
     (exp.Second, _string_datetime("TIMESTAMP")),

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from local_workspace.engine import SqlError
 from unit_tests.local_workspace.engine.conftest import one, rows
 
 
@@ -35,6 +36,9 @@ from unit_tests.local_workspace.engine.conftest import one, rows
         ("SELECT weekday('2009-07-30')", 3),
         ("SELECT hour('2009-07-30 12:58:59')", 12),
         ("SELECT months_between('1996-10-30', '1997-02-28 10:30:00')", -3.94959677),
+        ("SELECT next_day(DATE'2015-01-14', 'wednesday')", dt.date(2015, 1, 21)),
+        ("SELECT next_day('2015-01-18', 'SU')", dt.date(2015, 1, 25)),
+        ("SELECT next_day('2015-01-14', NULL)", None),
         ("SELECT width_bucket(5, 0, 10, 0)", None),
         ("SELECT width_bucket(5, 3, 3, 2)", None),
         ("SELECT width_bucket(10, 0, 10, 5)", 6),
@@ -75,3 +79,9 @@ def test_dates_from_strings_and_time_zones(session) -> None:
 def test_view_column_list_names_the_columns(session) -> None:
     session.execute("CREATE TEMPORARY VIEW number1(c) AS VALUES (3), (1)")
     assert rows(session, "SELECT c FROM number1 ORDER BY c") == [{"c": 1}, {"c": 3}]
+
+
+def test_next_day_of_an_unknown_name_is_illegal(session) -> None:
+    with pytest.raises(SqlError) as error:
+        session.execute("SELECT next_day('2015-01-14', 'xx')").reader.read_all()
+    assert (error.value.error_class, error.value.sqlstate) == ("ILLEGAL_DAY_OF_WEEK", "22009")
