@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,15 +12,20 @@ import pytest
 
 from integration_tests.local_workspace_process import ROOT, RunningWorkspace, running_workspace
 
+# Recognisable, so a leak is found by a plain substring search: run_connector fails any run that
+# prints the token of its config (connector_process.assert_no_secret_printed).
+DEMO_TOKEN = "dapi" + "integrationtoken" + secrets.token_hex(8)
+
 
 @pytest.fixture(scope="session")
 def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningWorkspace]:
     """A running local workspace holding main.demo, as `seed-demo` makes it."""
     data_dir = tmp_path_factory.mktemp("demo-workspace")
-    with running_workspace(data_dir) as workspace:
+    with running_workspace(data_dir, env={"LOCAL_WORKSPACE_TOKEN": DEMO_TOKEN}) as workspace:
         seed = [sys.executable, "-m", "local_workspace", "seed-demo", "--data-dir", str(data_dir)]
         subprocess.run(seed, cwd=ROOT, check=True, capture_output=True, timeout=300)
         yield workspace
+        assert DEMO_TOKEN not in "".join(workspace.output()), "the token is in the server's output"
 
 
 @pytest.fixture(scope="session")

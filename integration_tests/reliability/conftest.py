@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import databricks.sql
 import pytest
 
 from integration_tests.conftest import config_for
@@ -56,12 +57,33 @@ def recorded_runs() -> list[ConnectorRun]:
 
 
 class Sql(Tables):
-    """Tables, plus queries that return rows."""
+    """Tables, plus queries that return rows; a new session when a fault ended the last one
+    (the warehouse-stop fault of test_faults ends every session, this one's included)."""
+
+    def __init__(self, workspace: RunningWorkspace) -> None:
+        super().__init__(workspace)
+        self._workspace = workspace
+
+    def run(self, statement: str, parameters: list[Any] | None = None) -> None:
+        self._in_a_session(lambda: super(Sql, self).run(statement, parameters))
 
     def rows(self, statement: str, parameters: list[Any] | None = None) -> list[tuple]:
-        with self._connection.cursor() as cursor:
-            cursor.execute(statement, parameters or [])
-            return [tuple(row) for row in cursor.fetchall()]
+        def query() -> list[tuple]:
+            with self._connection.cursor() as cursor:
+                cursor.execute(statement, parameters or [])
+                return [tuple(row) for row in cursor.fetchall()]
+
+        return self._in_a_session(query)
+
+    def _in_a_session(self, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except databricks.sql.exc.Error as error:
+            if "INVALID_HANDLE.SESSION_NOT_FOUND" not in str(error):
+                raise
+        self._connection.close()  # its session is gone: the client only logs a warning
+        self._connection = databricks.sql.connect(**self._workspace.sql_connect_kwargs())
+        return call()
 
 
 @pytest.fixture(scope="session")

@@ -22,13 +22,19 @@ from typing import Any
 import pytest
 
 from integration_tests.conftest import config_for
-from integration_tests.connector_process import ConnectorRun, configured_catalog
+from integration_tests.connector_process import (
+    ConnectorRun,
+    LeakedSecret,
+    assert_no_secret_printed,
+    configured_catalog,
+)
 from integration_tests.local_workspace_process import RunningWorkspace
 from integration_tests.reliability.conftest import (
     CLIENT_ID,
     CLIENT_SECRET,
     SCHEMA,
     SECRETS,
+    TOKEN,
     run,
     run_all,
 )
@@ -192,3 +198,19 @@ def _address(hex_address: str) -> str:
         return socket.inet_ntop(socket.AF_INET, raw[::-1])
     words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
     return socket.inet_ntop(socket.AF_INET6, words)
+
+
+def test_the_harness_refuses_a_run_that_printed_a_secret_of_its_config() -> None:
+    """run_connector checks every connector run of the whole suite this way (connector_process)."""
+    config = {"credentials": {"auth_type": "oauth_m2m", "client_secret": CLIENT_SECRET}}
+    clean = ConnectorRun(0, [], '{"type": "LOG"}\n', "INFO all good\n")
+    assert_no_secret_printed(clean, config)
+    for stdout, stderr, where in (
+        (f'{{"type": "LOG", "log": {{"message": "{CLIENT_SECRET}"}}}}\n', "", "stdout"),
+        ("", f"DEBUG Authorization: Bearer {TOKEN}\n", "stderr"),
+    ):
+        leaking = ConnectorRun(1, [], stdout, stderr)
+        pat = {"credentials": {"personal_access_token": TOKEN}}
+        with pytest.raises(LeakedSecret, match=where) as raised:
+            assert_no_secret_printed(leaking, config if where == "stdout" else pat)
+        assert CLIENT_SECRET not in str(raised.value) and TOKEN not in str(raised.value)
