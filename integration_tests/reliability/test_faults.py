@@ -1,9 +1,15 @@
-"""The start of the fault matrix: faults of the SQL warehouse during a read, and what was lost.
+"""The fault matrix: faults of the SQL warehouse during a read, and what was lost.
 
 Each row arms one fault on the workspace (`/local/faults`), reads a keyed table in full refresh
 through `main.py`, and, when the read fails, checks it failed as transient and resumes once from
 its last STATE. The ids delivered across both attempts are compared with the table: rows lost
 must be 0, duplicates are counted (at-least-once), and the server must have injected the fault.
+
+503/429 on connect and execute are retried by the SQL client inside one run; the connector bounds
+its waits (BOUNDED_RETRIES: each retry waits max(Retry-After, _retry_delay_max) = 5 s where the
+client's default is 60 s), so such a run may take at most a clean read plus `count` retry waits
+plus slack. On FetchResults the client retries too, until its attempt budget is spent (7 faults
+in a row); the read then fails as transient, or resumes in the process, from its last state.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ import pytest
 
 from integration_tests.connector_process import ConnectorRun, configured_catalog
 from integration_tests.fault_switches import FaultSwitches
+from integration_tests.reliability import figures
 from integration_tests.reliability.conftest import SCHEMA, run
+from source_databricks.tables.warehouse import BOUNDED_RETRIES
 
 TABLE = "fault_rows"
 ROWS = (
@@ -27,11 +35,27 @@ STREAM = {
     "json_schema": {"type": "object", "properties": {}},
     "supported_sync_modes": ["full_refresh"],
 }
+RETRY_WAIT = BOUNDED_RETRIES["_retry_delay_max"]  # the client waits at least this per retry
+# One more fault than the client's retries of one request: 1 + _retry_stop_after_attempts_count
+# attempts fit in _retry_stop_after_attempts_duration (6 waits of 5 s > 30 s stops it earlier).
+EXHAUSTING = BOUNDED_RETRIES["_retry_stop_after_attempts_count"] + 1
+# A run retried in the client may take a clean read's time plus its waits plus this (process
+# start-up and scheduling on a loaded 2-core CI machine vary by seconds).
+SLACK_SECONDS = 15.0
+MID_FETCH = {"rpc": "FetchResults", "skip": 1}  # the 2nd page: records and a state delivered
 FAULTS = {
-    "503 on ExecuteStatement": {"kind": "unavailable", "rpc": "ExecuteStatement", "count": 2},
-    "429 on ExecuteStatement": {"kind": "rate_limited", "rpc": "ExecuteStatement", "count": 2},
-    "connection dropped mid-fetch": {"kind": "drop_connection", "rpc": "FetchResults", "skip": 1},
+    "503 on connect": {"kind": "unavailable", "rpc": "OpenSession", "count": 2},
+    "429 on connect": {"kind": "rate_limited", "rpc": "OpenSession", "count": 2},
+    "503 on execute": {"kind": "unavailable", "rpc": "ExecuteStatement", "count": 2},
+    "429 on execute": {"kind": "rate_limited", "rpc": "ExecuteStatement", "count": 2},
+    "503 on fetch, retries spent": {"kind": "unavailable", "count": EXHAUSTING, **MID_FETCH},
+    "429 on fetch, retries spent": {"kind": "rate_limited", "count": EXHAUSTING, **MID_FETCH},
+    "connection dropped mid-fetch": {"kind": "drop_connection", **MID_FETCH},
+    "session expired mid-read": {"kind": "expire_session", **MID_FETCH},
+    "warehouse stopped mid-sync": {"kind": "stop_warehouse", **MID_FETCH},
+    "statement canceled by another": {"kind": "cancel_statement", **MID_FETCH},
 }
+RETRIED_IN_ONE_RUN = {name for name in FAULTS if name.endswith(("connect", "execute"))}
 
 
 failed_reads: dict[str, ConnectorRun] = {}
@@ -59,10 +83,20 @@ def fault_config(sql, config) -> dict:
 
 
 @pytest.fixture(scope="module")
-def outcomes() -> list[Outcome]:
+def clean_read_seconds(fault_config) -> float:
+    """How long the read takes without a fault: the base of the retried rows' time bound."""
+    result = run("read", config=fault_config, catalog=configured_catalog([STREAM]))
+    assert result.returncode == 0, result.errors
+    assert sorted(ids(result)) == list(range(ROWS))
+    return result.seconds
+
+
+@pytest.fixture(scope="module")
+def outcomes(clean_read_seconds: float) -> list[Outcome]:
     found: list[Outcome] = []
     yield found
-    print("\nfault matrix: fault, runs, survived, rows lost, duplicates, injected, seconds")
+    print(f"\nfault matrix (a clean read of {ROWS:,} rows: {clean_read_seconds:.1f} s)")
+    print("  fault, runs, survived, rows lost, duplicates, injected, seconds")
     for o in found:
         print(
             f"  {o.fault:30} {o.runs:4} {'yes' if o.survived else 'NO':8} {o.lost:9} "
@@ -75,7 +109,9 @@ def ids(result: ConnectorRun) -> list[int]:
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_a_fault_loses_no_row(fault: str, fault_config, workspace, outcomes) -> None:
+def test_a_fault_loses_no_row(
+    fault: str, fault_config, workspace, outcomes, clean_read_seconds: float
+) -> None:
     switches = FaultSwitches(workspace)
     switches.clear()
     switches.arm(retry_after=1, **FAULTS[fault])
@@ -88,7 +124,11 @@ def test_a_fault_loses_no_row(fault: str, fault_config, workspace, outcomes) -> 
     if first.returncode != 0:  # the stream failed as transient; its last state resumes
         failed_reads[fault] = first
         stream_errors = [e for e in first.errors if e.get("stream_descriptor")]
-        assert [e["failure_type"] for e in stream_errors] == ["transient_error"], first.errors
+        assert [e["failure_type"] for e in stream_errors] == ["transient_error"], (
+            first.returncode,
+            first.errors,
+            first.stderr[-3000:],
+        )
         assert "Traceback" not in " ".join(e["message"] for e in first.errors)
         mine = [s for s in first.states if s["stream"]["stream_descriptor"]["name"] == TABLE]
         state = [{"type": "STREAM", "stream": mine[-1]["stream"]}] if mine else None
@@ -105,11 +145,25 @@ def test_a_fault_loses_no_row(fault: str, fault_config, workspace, outcomes) -> 
         seconds=sum(a.seconds for a in attempts),
     )
     outcomes.append(outcome)
+    figures.record(
+        "faults",
+        fault,
+        runs=outcome.runs,
+        survived=outcome.survived,
+        lost=outcome.lost,
+        duplicates=outcome.duplicates,
+        injected=outcome.injected,
+        seconds=round(outcome.seconds, 1),
+    )
     assert outcome.injected >= 1, "the fault never fired"
     assert outcome.lost == 0
     assert set(delivered) <= set(range(ROWS))
     for attempt in attempts:
         assert attempt.non_json_lines == []
+    if fault in RETRIED_IN_ONE_RUN:
+        assert outcome.survived, first.errors
+        bound = clean_read_seconds + outcome.injected * RETRY_WAIT + SLACK_SECONDS
+        assert outcome.seconds < bound, f"{outcome.seconds:.1f} s: retries not bounded"
 
 
 def test_a_transient_failure_is_transient_in_every_error_trace() -> None:
