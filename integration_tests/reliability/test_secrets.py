@@ -29,6 +29,7 @@ from integration_tests.connector_process import (
     configured_catalog,
 )
 from integration_tests.local_workspace_process import RunningWorkspace
+from integration_tests.reliability import figures
 from integration_tests.reliability.conftest import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -112,6 +113,7 @@ def test_no_secret_in_any_output_record_trace_or_state(runs: dict[str, Connector
             text = content if isinstance(content, str) else json.dumps(content)
             for secret in SECRETS:
                 assert secret not in text, f"a secret is in the {part} of {name}"
+        figures.record("secrets", f"{name}: {', '.join(parts)}", runs=1, leaked=0)
 
 
 def test_no_secret_in_the_workspace_output(runs, workspace: RunningWorkspace) -> None:
@@ -119,6 +121,7 @@ def test_no_secret_in_the_workspace_output(runs, workspace: RunningWorkspace) ->
     assert out or err  # the server does log; the secrets are not in it
     for secret in SECRETS:
         assert secret not in out + err
+    figures.record("secrets", "the local workspace's own stdout and stderr", leaked=0)
 
 
 def request(workspace: RunningWorkspace, method: str, path: str, **kwargs: Any) -> int:
