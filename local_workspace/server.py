@@ -45,7 +45,7 @@ from local_workspace.rest.well_known import well_known_routes
 from local_workspace.rest.workspace_files import workspace_routes
 from local_workspace.serve_options import ServeOptions
 from local_workspace.sql import cloud_fetch
-from local_workspace.sql.cloud_fetch import ResultFiles, result_file_route
+from local_workspace.sql.cloud_fetch import ResultFiles, expire_route, result_file_route
 from local_workspace.sql.endpoint import ThriftService, http_path, warehouse_route
 from local_workspace.sql.handler import ThriftHandler
 from local_workspace.sql.result_log import ResultLog, result_log_route
@@ -107,6 +107,7 @@ def _no_engine():
 def build_app(workspace: Workspace) -> ASGIApp:
     """The ASGI app: Cloud Fetch files without a token; public discovery routes, then everything
     else behind bearer auth."""
+    files = workspace.sql.registry.files
     routes = [
         *well_known_routes(workspace.workspace_id),
         *oidc_routes(workspace.tokens, workspace.data_dir.service_principals_file),
@@ -117,6 +118,7 @@ def build_app(workspace: Workspace) -> ASGIApp:
         *warehouse_api_routes(workspace.sql),
         *admin_routes(workspace.faults, workspace.sql),
         result_log_route(workspace.sql.registry.results),
+        *([expire_route(files)] if files else []),
         *workspace_routes(FileRoots(workspace.data_dir.path).workspace),
         *dbfs_routes(FileRoots(workspace.data_dir.path).dbfs),
         *files_routes(FileRoots(workspace.data_dir.path).volumes),
@@ -129,7 +131,6 @@ def build_app(workspace: Workspace) -> ASGIApp:
         ],
         exception_handlers=EXCEPTION_HANDLERS,
     )
-    files = workspace.sql.registry.files
     return app if files is None else _WithResultFiles(app, Router([result_file_route(files)]))
 
 

@@ -24,7 +24,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 import pyarrow as pa
 from databricks.sql.thrift_api.TCLIService import ttypes as T
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -129,7 +129,7 @@ class ResultFiles:
         shutil.rmtree(directory, ignore_errors=True)  # files of a server that did not stop
         directory.mkdir(parents=True)
         self._files: dict[str, ResultFile] = {}
-        self._expired: OrderedDict[str, float] = OrderedDict()  # id -> when its link expired
+        self._expired: OrderedDict[str, ResultFile] = OrderedDict()  # links that expired
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._sweeper: threading.Thread | None = None
@@ -175,15 +175,16 @@ class ResultFiles:
         now = time.time() if now is None else now
         with self._lock:
             file = self._files.get(file_id)
-            expired_at = self._expired.get(file_id)
+            expired = self._expired.get(file_id)
         if file is not None and file.expires > now:
             return file
         if file is not None:
             self._delete([file], expired=True)
-            expired_at = file.expires
-        if expired_at is not None:
-            raise LinkRefused("Request has expired", expired_at)
-        raise LinkRefused("Access Denied")
+            expired = file
+        if expired is None:
+            raise LinkRefused("Access Denied")
+        self.results.link_refused(expired.owner)
+        raise LinkRefused("Request has expired", expired.expires)
 
     def release(self, files: list[ResultFile]) -> None:
         self._delete(files, expired=False)
@@ -202,6 +203,14 @@ class ResultFiles:
         self._delete(expired, expired=True)
         return len(expired)
 
+    def expire_all(self) -> int:
+        """Expire every link now (tests: a consumer slower than the links' lifetime); how many."""
+        with self._lock:
+            files = list(self._files.values())
+            for file in files:
+                self._files[file.file_id] = replace(file, expires=time.time())
+        return self.sweep()
+
     def file_count(self) -> int:
         with self._lock:
             return len(self._files)
@@ -217,7 +226,7 @@ class ResultFiles:
             for file in files:
                 self._files.pop(file.file_id, None)
                 if expired:
-                    self._expired[file.file_id] = file.expires
+                    self._expired[file.file_id] = file
             while len(self._expired) > _REMEMBERED_EXPIRED:
                 self._expired.popitem(last=False)
         for file in files:
@@ -288,6 +297,19 @@ class _ResultFileResponse(FileResponse):
             self.results.file_served(file.owner, file.rows, file.size, file.arrow_bytes)
         finally:
             self.results.download_ended(file.owner)
+
+
+EXPIRE_PATH = "/local/cloud-fetch/expire"
+
+
+def expire_route(files: ResultFiles) -> Route:
+    """``POST /local/cloud-fetch/expire`` (token required): every link issued so far expires now,
+    as if the client had been slower than their lifetime; replies ``{"expired": n}``."""
+
+    async def endpoint(request: Request) -> JSONResponse:
+        return JSONResponse({"expired": files.expire_all()})
+
+    return Route(EXPIRE_PATH, endpoint, methods=["POST"])
 
 
 def result_file_route(files: ResultFiles) -> Route:

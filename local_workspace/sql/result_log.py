@@ -57,6 +57,7 @@ class StatementRecord:
     inline: Sent = field(default_factory=Sent)
     cloud_fetch: Sent = field(default_factory=Sent)
     links_issued: int = 0
+    links_refused: int = 0  # downloads refused because the link had expired
     downloads_in_flight: int = 0
     peak_parallel_downloads: int = 0  # most files of this result downloading at once
 
@@ -74,6 +75,7 @@ class StatementRecord:
             "cloud_fetch": {
                 **vars(self.cloud_fetch),
                 "links_issued": self.links_issued,
+                "links_refused": self.links_refused,
                 "peak_parallel_downloads": self.peak_parallel_downloads,
             },
         }
@@ -112,6 +114,11 @@ class ResultLog:
         with self._lock:
             if (record := self._records.get(key)) is not None:
                 record.links_issued += count
+
+    def link_refused(self, key: bytes) -> None:
+        with self._lock:
+            if (record := self._records.get(key)) is not None:
+                record.links_refused += 1
 
     def download_started(self, key: bytes) -> None:
         with self._lock:
