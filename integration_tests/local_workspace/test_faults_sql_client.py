@@ -24,11 +24,13 @@ BOUNDED_RETRIES = {
     "_retry_stop_after_attempts_duration": 60,
 }
 ROWS = 1_500_000  # more than one page: FetchResults is called
+# Results stay inline (Cloud Fetch off): these faults hit the pages FetchResults carries.
+INLINE = {"LOCAL_WORKSPACE_CLOUD_FETCH_THRESHOLD_BYTES": "0"}
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> RunningWorkspace:
-    with running_workspace(tmp_path_factory.mktemp("faults") / "ws") as ws:
+    with running_workspace(tmp_path_factory.mktemp("faults") / "ws", env=INLINE) as ws:
         yield ws
 
 
