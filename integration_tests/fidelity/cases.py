@@ -190,6 +190,20 @@ STRING = [
     case("elt", "SELECT elt(1, 'scala', 'java')", "scala", fn("elt")),
     error("elt_out_of_bounds", "SELECT elt(3, 'scala', 'java')", "INVALID_ARRAY_INDEX", fn("elt")),
     case("space", "SELECT concat(space(2), '1')", "  1", fn("space")),
+    case("mask", "SELECT mask('AaBb123-&^ % 서울 Ä')", "XxXxnnn-&^ % 서울 X", fn("mask")),
+    case(
+        "mask_all_classes",
+        "SELECT mask('AaBb123-&^ % 서울 Ä', 'Z', 'z', '9', 'X')",
+        "ZzZz999XXXXXXXXXZ",
+        fn("mask"),
+    ),
+    case(
+        "mask_nothing",
+        "SELECT mask('AaBb123-&^ % 서울 Ä', NULL, NULL, NULL, NULL)",
+        "AaBb123-&^ % 서울 Ä",
+        fn("mask"),
+    ),
+    case("to_char_number", "SELECT to_char(454, '999')", "454", fn("to_char")),
     case(
         "parse_url",
         "SELECT parse_url('http://spark.apache.org/path?query=1', 'HOST')",
@@ -383,6 +397,33 @@ DATETIME = [
         fn("extract"),
     ),
     case("extract_doy", "SELECT extract(doy FROM DATE'2019-08-12')", 224, fn("extract")),
+    case("date_part_dow", "SELECT date_part('DOW', DATE'2019-08-12')", 2, fn("date_part")),
+    case("date_part_dow_iso", "SELECT date_part('DOW_ISO', DATE'2019-08-12')", 1, fn("date_part")),
+    case("extract_dow", "SELECT extract(DOW FROM DATE'2019-08-11')", 1, fn("date_part")),
+    case(
+        "try_to_timestamp_no_format",
+        "SELECT try_to_timestamp('2016-12-31 00:12:00')",
+        "2016-12-31 00:12:00",
+        fn("try_to_timestamp"),
+    ),
+    case(
+        "try_to_timestamp",
+        "SELECT try_to_timestamp('2016-12-31', 'yyyy-MM-dd')",
+        "2016-12-31 00:00:00",
+        fn("try_to_timestamp"),
+    ),
+    case(
+        "try_to_timestamp_invalid",
+        "SELECT try_to_timestamp('2016-12-32', 'yyyy-MM-dd')",
+        None,
+        fn("try_to_timestamp"),
+    ),
+    error(
+        "to_timestamp_cannot_parse",
+        "SELECT to_timestamp('2016-12-32', 'yyyy-MM-dd')",
+        "CANNOT_PARSE_TIMESTAMP",
+        fn("try_to_timestamp"),
+    ),
     case(
         "date_part",
         "SELECT date_part('YEAR', TIMESTAMP '2019-08-12 01:00:00.123456')",
@@ -1391,6 +1432,16 @@ ERRORS_CASES = [
     error("unresolved_column", "SELECT b FROM VALUES (1) AS t(a)", "UNRESOLVED_COLUMN"),
     error("unresolved_routine", "SELECT no_such_function(1)", "UNRESOLVED_ROUTINE"),
     error("parse_syntax_error", "SELEC 1", "PARSE_SYNTAX_ERROR"),
+    case("assert_true", "SELECT assert_true(0 < 1)", None, fn("assert_true")),
+    error(
+        "assert_true_fails", "SELECT assert_true(0 > 1)", "USER_RAISED_EXCEPTION", fn("assert_true")
+    ),
+    error(
+        "assert_true_message",
+        "SELECT assert_true(1 = 2, 'One is not two!')",
+        "USER_RAISED_EXCEPTION",
+        fn("assert_true"),
+    ),
     error("schema_not_found", "USE SCHEMA main.no_such_schema", "SCHEMA_NOT_FOUND"),
     error(
         "table_already_exists",

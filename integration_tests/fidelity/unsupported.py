@@ -12,6 +12,8 @@ UNSUPPORTED: dict[str, str] = {
     "inline": "UNRESOLVED_ROUTINE",
     "json_tuple": "UNRESOLVED_ROUTINE",
     "schema_of_json": "UNRESOLVED_ROUTINE",
+    # Refused plainly: number format patterns are not implemented.
+    "to_char_number": "UNSUPPORTED_FEATURE",
     # Syntax the translator does not read.
     "explode_map": "PARSE_SYNTAX_ERROR",  # generator aliases AS (a, b)
     "pivot": "UNRESOLVED_COLUMN",  # PIVOT column names from IN aliases

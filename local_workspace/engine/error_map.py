@@ -156,6 +156,14 @@ ERROR_MAP: list[Row] = [
     ),
     Row(
         duckdb.Error,
+        r'Could not parse string "(?P<text>.*?)" according to format specifier',
+        "CANNOT_PARSE_TIMESTAMP",
+        "22007",
+        "Text '{text}' could not be parsed. Use `try_to_timestamp` to tolerate invalid input "
+        "string and return NULL instead.",
+    ),
+    Row(
+        duckdb.Error,
         r"Map keys must be unique",
         "DUPLICATED_MAP_KEY",
         "23505",

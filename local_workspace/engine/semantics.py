@@ -31,7 +31,13 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from local_workspace.engine import date_functions, macros, subscripts, text_functions
+from local_workspace.engine import (
+    date_functions,
+    macros,
+    raising_functions,
+    subscripts,
+    text_functions,
+)
 from local_workspace.engine.templates import call as _call
 from local_workspace.engine.templates import parsed as _parsed
 from local_workspace.engine.templates import template as _template
@@ -392,6 +398,23 @@ _ANONYMOUS = {
     ),
     ("get", 2): subscripts.get,
     ("find_in_set", 2): text_functions.find_in_set,
+    ("mask", 1): text_functions.mask,
+    ("mask", 2): text_functions.mask,
+    ("mask", 3): text_functions.mask,
+    ("mask", 4): text_functions.mask,
+    ("mask", 5): text_functions.mask,
+    ("assert_true", 1): raising_functions.assert_true,
+    ("assert_true", 2): raising_functions.assert_true,
+    ("raise_error", 1): raising_functions.raise_error_function,
+    ("try_to_timestamp", 1): date_functions.try_parse("to_timestamp"),
+    ("try_to_timestamp", 2): date_functions.try_parse("to_timestamp"),
+    ("try_to_date", 1): date_functions.try_parse("to_date"),
+    ("try_to_date", 2): date_functions.try_parse("to_date"),
+    ("to_varchar", 2): date_functions.to_char,
+    ("date_part", 2): date_functions.date_part_day_of_week,
+    ("every", 1): lambda x: _call("bool_and", x),
+    ("try_sum", 1): lambda x: _call("sum", x),
+    ("try_avg", 1): lambda x: _call("avg", x),
     ("format_number", 2): text_functions.format_number,
     ("btrim", 1): lambda x: _call("trim", x),
     ("btrim", 2): lambda x, chars: _call("trim", x, chars),
@@ -504,6 +527,11 @@ def _width_bucket(node: exp.WidthBucket) -> exp.Expression:
     )
 
 
+def _to_char(node: exp.ToChar):
+    fmt = node.args.get("format")
+    return date_functions.to_char(node.this, fmt) if fmt is not None else None
+
+
 def _window_arguments(node: exp.Expression):
     """rank(b)/dense_rank(b)/percent_rank(b): Databricks ignores the arguments."""
     node.set("expressions", [])
@@ -566,6 +594,10 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.AddMonths, _cast_to("DATE")),
     (exp.MonthsBetween, date_functions.months_between),
     (exp.NextDay, date_functions.next_day),
+    (exp.Extract, date_functions.extract_day_of_week),
+    (exp.ToNumber, date_functions.refuse_number_format),
+    (exp.ToChar, _to_char),
+    (exp.CurrentTimezone, lambda n: _call("current_setting", exp.Literal.string("TimeZone"))),
     (exp.Hour, _string_datetime("TIMESTAMP")),
     (exp.Minute, _string_datetime("TIMESTAMP")),
     (exp.Second, _string_datetime("TIMESTAMP")),

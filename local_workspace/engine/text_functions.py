@@ -2,7 +2,7 @@
 
 ``substring_index``, ``find_in_set``, ``format_number(x, d)`` (HALF_EVEN, grouped thousands),
 ``split(str, regex, limit)``, ``str_to_map`` (delimiters are regular expressions, as in Spark)
-and ``parse_url`` (java.net.URI's parts; an invalid URL raises CANNOT_DECODE_URL).
+``parse_url`` (java.net.URI's parts; an invalid URL raises CANNOT_DECODE_URL) and ``mask``.
 """
 
 from __future__ import annotations
@@ -164,3 +164,25 @@ def parse_url(node: exp.ParseUrl):
 
 def _escape(pattern: str) -> str:
     return pattern.replace("'", "''")
+
+
+_MASK_CLASSES = (r"\p{Lu}", r"\p{Ll}", r"\p{Nd}")
+_MASK_DEFAULTS = ("X", "x", "n")
+
+
+def mask(value: exp.Expression, *replacements: exp.Expression) -> exp.Expression:
+    """mask(str[, upper[, lower[, digit[, other]]]]), character by character; a NULL
+    replacement (the default for other characters) leaves that class as it is."""
+    given = list(replacements) + [None] * (4 - len(replacements))
+    defaults = [exp.Literal.string(d) for d in _MASK_DEFAULTS] + [exp.Null()]
+    chosen = [g if g is not None else d for g, d in zip(given, defaults, strict=True)]
+    whens = " ".join(
+        f"WHEN regexp_matches(__c, '{pattern}') THEN coalesce(__r{i}, __c)"
+        for i, pattern in enumerate(_MASK_CLASSES)
+    )
+    return template(
+        "array_to_string(list_transform(string_split(__s, ''), lambda __c: "
+        f"CASE {whens} ELSE coalesce(__r3, __c) END), '')",
+        s=value,
+        **{f"r{i}": exp.cast(c, exp.DataType.build("VARCHAR")) for i, c in enumerate(chosen)},
+    )
