@@ -64,6 +64,8 @@ class DatabricksConfig(BaseModel):
     exclude_tables: tuple[str, ...] = ()
     ca_bundle_path: str | None = None
     checkpoint_interval: int = Field(default=100_000, ge=1)
+    max_workers: int = Field(default=4, ge=1, le=32)
+    partition_min_rows: int = Field(default=2_000_000, ge=1)
     query_tag: str | None = Field(default=None, max_length=128)
     code_execution: CodeExecutionConfig | None = None
     replication: CursorReplication | ChangeDataFeedReplication = Field(

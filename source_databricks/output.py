@@ -78,9 +78,13 @@ class DatabricksEntrypoint(AirbyteEntrypoint):
 
 
 def write_raw(lines: bytes | memoryview) -> None:
-    """Write serialized lines after everything printed so far, keeping the protocol's order."""
-    PRINT_BUFFER.flush()
-    sys.__stdout__.buffer.write(lines)
+    """Write serialized lines after everything printed so far, keeping the protocol's order.
+
+    Under the print buffer's lock: a worker thread's log line never lands inside the records.
+    """
+    with PRINT_BUFFER.lock:
+        PRINT_BUFFER.flush()
+        sys.__stdout__.buffer.write(lines)
 
 
 def launch(source: Source, args: list[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from airbyte_cdk.models import (
@@ -24,12 +25,15 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_databricks.code.wiring import is_code_stream, read_code_stream
 from source_databricks.config import DatabricksConfig
-from source_databricks.output import Output, RecordBlock
+from source_databricks.output import Output
 from source_databricks.tables.discovery import discover_tables
+from source_databricks.tables.partitions import Partitioning
 from source_databricks.tables.resume import read_resuming
 from source_databricks.tables.session import Session
 from source_databricks.tables.stream import TableStream
+from source_databricks.tables.stream_run import StreamRun
 from source_databricks.tables.table_info import TableInfo
+from source_databricks.tables.workers import Done, WorkerPool
 
 StreamKey = tuple[str | None, str]
 
@@ -72,26 +76,37 @@ def _read_tables(
     failed: list[tuple[str, FailureType]],
     logger: logging.Logger,
 ) -> Iterator[Output]:
+    """Up to max_workers streams (or key ranges) at once, each worker on its own SQL session."""
     with Session(config, logger) as session:
         tables = discover_tables(session.warehouse, config.scope, logger)
-        streams = {(t.namespace, t.name): _stream(t, config) for t in tables}
+    streams = {(t.namespace, t.name): _stream(t, config) for t in tables}
+    with WorkerPool(lambda: Session(config, logger), config.max_workers, logger) as pool:
+        runs = {}
         for configured in selected:
-            key = (configured.stream.namespace, configured.stream.name)
-            try:
-                yield from _read_stream(
-                    streams.get(key), configured, saved.get(key), session, logger
+            run = StreamRun(configured, pool.submit)
+            runs[run.key] = run
+            state = saved.get(run.key)
+            run.start(partial(_read_stream, streams.get(run.key), configured, state, logger))
+        for task, item in pool.results():
+            run = runs[task.key]
+            if not isinstance(item, Done):
+                yield from run.on_output(item)
+            elif item.error is None:
+                yield from run.on_done()
+            elif not run.failed:  # reported per stream; the other streams go on
+                run.fail()
+                name = ".".join(part for part in run.key if part)
+                failed.append(
+                    (name, (yield from _stream_failed(run.configured, item.error, logger)))
                 )
-            except Exception as error:  # reported per stream; the next stream still runs
-                name = ".".join(part for part in key if part)
-                failed.append((name, (yield from _stream_failed(configured, error, logger))))
 
 
 def _read_stream(
     stream: TableStream | None,
     configured: ConfiguredAirbyteStream,
     state: dict[str, Any] | None,
-    session: Session,
     logger: logging.Logger,
+    session: Session,
 ) -> Iterator[Output]:
     descriptor = configured.stream
     yield status_message(descriptor, AirbyteStreamStatus.STARTED)
@@ -102,22 +117,15 @@ def _read_stream(
             "the source schema and remove the stream.",
             failure_type=FailureType.config_error,
         )
-    running = False
-    read = stream.resumable_read(configured, state, logger)
-    for message in read_resuming(read, session, logger):
-        if not running and isinstance(message, RecordBlock):
-            running = True
-            yield status_message(descriptor, AirbyteStreamStatus.RUNNING)
-        yield message
-    yield status_message(descriptor, AirbyteStreamStatus.COMPLETE)
+    yield from read_resuming(stream.resumable_read(configured, state, logger), session, logger)
 
 
 def _stream_failed(
-    configured: ConfiguredAirbyteStream, error: Exception, logger: logging.Logger
+    configured: ConfiguredAirbyteStream, error: BaseException, logger: logging.Logger
 ) -> Generator[AirbyteMessage, None, FailureType]:
     """INCOMPLETE and the stream's error trace; returns the error's failure type."""
     stream = configured.stream
-    logger.exception(f"Stream {stream.namespace}.{stream.name} failed")
+    logger.error(f"Stream {stream.namespace}.{stream.name} failed", exc_info=error)
     descriptor = StreamDescriptor(name=stream.name, namespace=stream.namespace)
     yield status_message(stream, AirbyteStreamStatus.INCOMPLETE)
     traced = (
@@ -138,7 +146,8 @@ def _overall_failure_type(kinds: Sequence[FailureType]) -> FailureType:
 
 
 def _stream(table: TableInfo, config: DatabricksConfig) -> TableStream:
-    return TableStream(table, config.checkpoint_interval, config.replication)
+    partitioning = Partitioning(min_rows=config.partition_min_rows, ranges=config.max_workers)
+    return TableStream(table, config.checkpoint_interval, config.replication, partitioning)
 
 
 def _stream_states(states: Sequence[AirbyteStateMessage]) -> dict[StreamKey, dict[str, Any]]:

@@ -57,10 +57,10 @@ def _at_or_after(columns: Sequence[Column]) -> exp.Expression:
     first, rest = columns[0], columns[1:]
     column = exp.column(first.name, quoted=True)
     if not rest:
-        return column >= _bound(first)
-    tail = exp.and_(column.eq(_bound(first)), exp.paren(_at_or_after(rest)))
-    return exp.or_(column > _bound(first), tail)
+        return column >= bound(first)
+    tail = exp.and_(column.eq(bound(first)), exp.paren(_at_or_after(rest)))
+    return exp.or_(column > bound(first), tail)
 
 
-def _bound(column: Column) -> exp.Expression:
+def bound(column: Column) -> exp.Expression:
     return exp.cast(exp.Placeholder(), parse_type(column.full_data_type))

@@ -17,6 +17,8 @@ from source_databricks.tables.warehouse import Warehouse
 
 # Turns the exact text of the last row's position columns into a state, or None if it cannot.
 Checkpoint = Callable[[tuple[str | None, ...]], dict | None]
+# Turns a checkpoint into the message that carries it (default: the stream's STATE message).
+CheckpointOutput = Callable[[dict], Any]
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,14 @@ class Scanner:
     def state(self, blob: dict) -> Output:
         return state_message(self.name, self.namespace, blob)
 
-    def run(self, scan: Scan, checkpoint: Checkpoint | None = None) -> Iterator[Output]:
-        """Yield record blocks and checkpoints; return the last state emitted (or None)."""
+    def run(
+        self,
+        scan: Scan,
+        checkpoint: Checkpoint | None = None,
+        as_output: CheckpointOutput | None = None,
+    ) -> Iterator[Output]:
+        """Yield record blocks and checkpoints; return the last checkpoint emitted (or None)."""
+        as_output = as_output or self.state
         self.records_read = 0
         encoder = RecordEncoder(self.name, self.namespace, scan.emit, scan.json_columns)
         progress = Progress(f"{self.namespace}.{self.name}", self.logger)
@@ -75,12 +83,12 @@ class Scanner:
                     pending = checkpoint(encoder.last_values(batch, scan.positions)) or pending
                 since += batch.num_rows
                 if pending and pending != emitted and since >= self.interval:
-                    yield self.state(pending)
+                    yield as_output(pending)
                     since, emitted = 0, pending
         finally:
             encoder.close()
         progress.finish()
         if pending and pending != emitted:
-            yield self.state(pending)
+            yield as_output(pending)
             emitted = pending
         return emitted

@@ -31,17 +31,48 @@ class KeyState(BaseModel):
     records: int = 0  # emitted by this refresh so far, across attempts
 
 
+class KeyRange(BaseModel):
+    """One key range of a partitioned refresh: rows whose first key column is in [lower, upper).
+
+    Bounds are exact text of the first key column's type (None: unbounded); `position` is the
+    full key to resume at (inclusive), None before the range's first checkpoint.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    lower: str | None = None
+    upper: str | None = None
+    position: tuple[str, ...] | None = None
+    records: int = 0  # emitted from this range so far, across attempts
+    done: bool = False
+
+
+class PartitionedKeyState(BaseModel):
+    """Partitioned full refresh in progress: every range of `version`, each with its progress."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    primary_key: tuple[str, ...]
+    version: int
+    partitions: tuple[KeyRange, ...]
+
+    @property
+    def records(self) -> int:
+        return sum(part.records for part in self.partitions)
+
+
 def parse_cursor_state(raw: Mapping[str, Any] | None, stream: str) -> CursorState | None:
     if not raw:
         return None
     return parse_model(CursorState, raw, stream)
 
 
-def parse_key_state(raw: Mapping[str, Any] | None, stream: str) -> KeyState | None:
-    """The position of an interrupted full refresh; None when it should start over."""
+def parse_key_state(
+    raw: Mapping[str, Any] | None, stream: str
+) -> KeyState | PartitionedKeyState | None:
+    """The progress of an interrupted full refresh; None when it should start over."""
     if not raw or dict(raw) in (FULL_REFRESH_COMPLETE, NO_CURSOR):
         return None
-    return parse_model(KeyState, raw, stream)
+    model = PartitionedKeyState if "partitions" in raw else KeyState
+    return parse_model(model, raw, stream)
 
 
 def parse_model(model: type[BaseModel], raw: Mapping[str, Any], stream: str) -> Any:

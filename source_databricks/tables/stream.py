@@ -23,6 +23,8 @@ from sqlglot import exp
 from source_databricks.config import ChangeDataFeedReplication, CursorReplication
 from source_databricks.output import Output, state_blob
 from source_databricks.tables import change_feed, sql
+from source_databricks.tables.partitioned_refresh import plan_fork
+from source_databricks.tables.partitions import NO_PARTITIONS, Partitioning
 from source_databricks.tables.position import OrderedRead, is_orderable
 from source_databricks.tables.resume import ResumableRead
 from source_databricks.tables.row_count import verify_row_count
@@ -33,6 +35,7 @@ from source_databricks.tables.state import (
     NO_CURSOR,
     CursorState,
     KeyState,
+    PartitionedKeyState,
     parse_cursor_state,
     parse_key_state,
 )
@@ -42,6 +45,7 @@ from source_databricks.tables.versions import current_version, pinned
 from source_databricks.tables.warehouse import Warehouse
 
 Replication = CursorReplication | ChangeDataFeedReplication
+Within = tuple[exp.Expression | None, list[str]]
 
 
 class TableStream:
@@ -52,10 +56,12 @@ class TableStream:
         table: TableInfo,
         checkpoint_interval: int = 100_000,
         replication: Replication | None = None,
+        partitioning: Partitioning = NO_PARTITIONS,
     ) -> None:
         self.table = table
         self.checkpoint_interval = checkpoint_interval
         self.replication = replication or CursorReplication()
+        self.partitioning = partitioning
         self._pinned: tuple[int | None] | None = None  # (version,) once this sync has pinned it
 
     @property
@@ -110,10 +116,11 @@ class TableStream:
         state: dict[str, Any] | None,
         logger: logging.Logger,
     ) -> Iterator[Output]:
-        """The configured sync of this table: records, checkpoints and its final state."""
-        scanner = Scanner(
-            warehouse, self.table.name, self.table.namespace, self.checkpoint_interval, logger
-        )
+        """The configured sync of this table: records, checkpoints and its final state.
+
+        A big table's full refresh yields a Fork instead: its key ranges, read by the workers.
+        """
+        scanner = self.scanner(warehouse, logger)
         extra = change_feed.CDC_PROPERTIES if self.uses_change_feed else ()
         emit = selected_columns(self.table, configured.stream.json_schema, logger, extra)
         if configured.sync_mode == SyncMode.incremental and self.uses_change_feed:
@@ -124,10 +131,15 @@ class TableStream:
             cursor = self._cursor_column(configured.cursor_field)
             yield from self._incremental(scanner, emit, cursor, state)
         elif self.table.primary_key:
-            yield from self._resumable_full_refresh(scanner, emit, state)
+            saved = self._key_state(scanner, state)
+            fork = plan_fork(self, scanner, emit, saved, self.partitioning)
+            if fork is not None:
+                yield fork
+            else:
+                yield from self._resumable_full_refresh(scanner, emit, saved)
         else:
             logger.info(f"{self.label} has no primary key: an interrupted full refresh restarts")
-            version = self._sync_version(scanner)
+            version = self.sync_version(scanner)
             yield from scanner.run(
                 Scan(
                     self._query(emit, None, version),
@@ -138,18 +150,25 @@ class TableStream:
             self._cross_check(scanner, version, scanner.records_read, resumed=False)
             yield scanner.state(NO_CURSOR)
 
-    def _resumable_full_refresh(
-        self, scanner: Scanner, emit: list[str], state: Any
-    ) -> Iterator[Output]:
+    def scanner(self, warehouse: Warehouse, logger: logging.Logger) -> Scanner:
+        table = self.table
+        return Scanner(warehouse, table.name, table.namespace, self.checkpoint_interval, logger)
+
+    def _key_state(self, scanner: Scanner, state: Any) -> KeyState | PartitionedKeyState | None:
         saved = parse_key_state(state, self.label)
-        key = self.table.primary_key
-        if saved and saved.primary_key != key:
+        if saved and saved.primary_key != self.table.primary_key:
             scanner.logger.warning(f"{self.label}: primary key changed, the refresh starts over")
-            saved = None
+            return None
+        return saved
+
+    def _resumable_full_refresh(
+        self, scanner: Scanner, emit: list[str], saved: KeyState | None
+    ) -> Iterator[Output]:
+        key = self.table.primary_key
         if saved:
             scanner.logger.info(f"{self.label}: resuming the full refresh at key {saved.position}")
-        version = saved.version if saved else self._sync_version(scanner)
-        order = OrderedRead(self._columns(key), saved.position if saved else None)
+        version = saved.version if saved else self.sync_version(scanner)
+        order = OrderedRead(self.key_columns(), saved.position if saved else None)
 
         before = saved.records if saved else 0
 
@@ -158,11 +177,11 @@ class TableStream:
             state = KeyState(primary_key=key, position=position, version=version, records=records)
             return state.model_dump()
 
-        yield from scanner.run(self._ordered_scan(emit, order, version), checkpoint)
+        yield from scanner.run(self.ordered_scan(emit, order, version), checkpoint)
         self._cross_check(scanner, version, before + scanner.records_read, resumed=bool(saved))
         yield scanner.state(FULL_REFRESH_COMPLETE)
 
-    def _sync_version(self, scanner: Scanner) -> int | None:
+    def sync_version(self, scanner: Scanner) -> int | None:
         """The version this sync reads, pinned by its first attempt and kept by the others."""
         if self._pinned is None:
             self._pinned = (current_version(scanner.warehouse, self.table, scanner.logger),)
@@ -174,7 +193,7 @@ class TableStream:
         if version is None:
             scanner.logger.info(f"{self.label} has no pinned version: row count not cross-checked")
             return
-        verify_row_count(scanner, self._ref(version), emitted, resumed)
+        verify_row_count(scanner, self.ref(version), emitted, resumed)
 
     def _incremental(
         self, scanner: Scanner, emit: list[str], cursor: Column, state: Any
@@ -187,7 +206,7 @@ class TableStream:
             )
             saved = None
         start = saved.cursor if saved else None
-        version = self._sync_version(scanner)
+        version = self.sync_version(scanner)
         if start is not None:
             self._warn_null_cursors(scanner, cursor, version)
         order = OrderedRead((cursor,), None if start is None else (start,))
@@ -197,31 +216,42 @@ class TableStream:
                 return None
             return CursorState(cursor_field=cursor.name, cursor=position[0]).model_dump()
 
-        last = yield from scanner.run(self._ordered_scan(emit, order, version), checkpoint)
+        last = yield from scanner.run(self.ordered_scan(emit, order, version), checkpoint)
         if last is None:  # no row moved the cursor: the saved position still holds
             yield scanner.state(CursorState(cursor_field=cursor.name, cursor=start).model_dump())
 
-    def _ordered_scan(self, emit: list[str], order: OrderedRead, version: int | None) -> Scan:
+    def ordered_scan(
+        self, emit: list[str], order: OrderedRead, version: int | None, within: Within = (None, [])
+    ) -> Scan:
+        """Rows in `order` from its start, only those `within` a condition (with its values)."""
         positions = [c.name for c in order.columns]
         columns = emit + [name for name in positions if name not in emit]
-        query = self._query(columns, order, version)
-        return Scan(query, order.parameters(), emit, positions, self.table.json_columns)
+        condition, values = within
+        query = self._query(columns, order, version, condition)
+        parameters = [*values, *order.parameters()]  # the markers' order in the WHERE clause
+        return Scan(query, parameters, emit, positions, self.table.json_columns)
 
-    def _query(self, columns: Sequence[str], order: OrderedRead | None, version: int | None) -> str:
-        query = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(self._ref(version))
+    def _query(
+        self,
+        columns: Sequence[str],
+        order: OrderedRead | None,
+        version: int | None,
+        within: exp.Expression | None = None,
+    ) -> str:
+        query = exp.select(*(exp.column(c, quoted=True) for c in columns)).from_(self.ref(version))
         if order is not None:
-            condition = order.condition()
-            query = query.where(condition) if condition is not None else query
+            conditions = [c for c in (within, order.condition()) if c is not None]
+            query = query.where(exp.and_(*conditions)) if conditions else query
             query = query.order_by(*order.order_by())
         return query.sql(sql.DIALECT)
 
-    def _ref(self, version: int | None) -> exp.Table:
+    def ref(self, version: int | None) -> exp.Table:
         table = self.table
         return pinned(sql.table_ref(table.catalog, table.schema, table.name), version)
 
     def _warn_null_cursors(self, scanner: Scanner, cursor: Column, version: int | None) -> None:
         is_null = exp.column(cursor.name, quoted=True).is_(exp.null())
-        query = exp.select(exp.func("count", exp.Star())).from_(self._ref(version)).where(is_null)
+        query = exp.select(exp.func("count", exp.Star())).from_(self.ref(version)).where(is_null)
         (count,) = scanner.warehouse.query(query.sql(sql.DIALECT))[0]
         if count:
             scanner.logger.warning(
@@ -229,9 +259,9 @@ class TableStream:
                 "after the first do not emit them (use Change Data Feed or a non-null cursor)"
             )
 
-    def _columns(self, names: Sequence[str]) -> tuple[Column, ...]:
+    def key_columns(self) -> tuple[Column, ...]:
         by_name = {c.name: c for c in self.table.columns}
-        return tuple(by_name[name] for name in names)
+        return tuple(by_name[name] for name in self.table.primary_key)
 
     def _cursor_column(self, cursor_field: list[str] | None) -> Column:
         by_name = {c.name: c for c in self.table.columns}
