@@ -27,6 +27,7 @@ from source_databricks.code.stream import (
     airbyte_stream,
 )
 from source_databricks.config import DatabricksConfig
+from source_databricks.reachability import ensure_reachable
 
 
 def code_streams(config: DatabricksConfig) -> list[AirbyteStream]:
@@ -73,5 +74,8 @@ def check_code_execution(config: DatabricksConfig, logger: logging.Logger) -> No
 
 
 def workspace_client(config: DatabricksConfig) -> WorkspaceClient:
-    """A WorkspaceClient for this connection (same auth, CA bundle and retry bounds)."""
+    """A WorkspaceClient for this connection (same auth, CA bundle and retry bounds), once the
+    host is known to answer: the SDK would retry an unreachable one for its whole retry budget
+    on every call."""
+    ensure_reachable(config)
     return WorkspaceClient(config=sdk_config(config))
