@@ -137,7 +137,9 @@ def _credential_fields(config: DatabricksConfig | None) -> str:
     if config is None:
         return "credentials"
     if config.credentials.auth_type == "personal_access_token":
-        return "credentials.personal_access_token"
+        return (
+            "credentials.personal_access_token (a token that expired or was revoked is refused too)"
+        )
     return "credentials.client_id and credentials.client_secret"
 
 

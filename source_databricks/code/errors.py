@@ -27,6 +27,9 @@ TRANSIENT = (
 )
 
 
+INVALID_TOKEN = "Invalid access token"
+
+
 def config_error(message: str) -> AirbyteTracedException:
     return AirbyteTracedException(message=message, failure_type=FailureType.config_error)
 
@@ -49,10 +52,13 @@ def translate_sdk_errors(action: str, not_found: str | None = None) -> Iterator[
 
 
 def _translate(action: str, error: Exception, not_found: str | None) -> Exception | None:
-    if isinstance(error, Unauthenticated):
+    # Databricks refuses an unknown, expired or revoked token with 403 "Invalid access token".
+    refused = isinstance(error, PermissionDenied) and INVALID_TOKEN in str(error)
+    if isinstance(error, Unauthenticated) or refused:
         return config_error(
-            f"The workspace refused the credentials while trying to {action}. "
-            "Check credentials.personal_access_token."
+            f"The workspace refused the credentials while trying to {action}. Check "
+            "credentials.personal_access_token (a token that expired or was revoked is refused "
+            "too) or the OAuth client."
         )
     if isinstance(error, PermissionDenied):
         return config_error(

@@ -84,6 +84,8 @@ def test_unusable_clusters_are_config_errors(mock, answers, start, message) -> N
         (400, {"error_code": "INVALID_PARAMETER_VALUE", "message": "Cluster c1 does not exist"},
          r"Check code_execution\.cluster_id"),
         (401, {"error_code": "UNAUTHENTICATED", "message": "bad token"}, "refused the credentials"),
+        (403, {"error_code": "PERMISSION_DENIED", "message": "Invalid access token"},
+         r"refused the credentials .* expired or was revoked"),
     ],
 )  # fmt: skip
 def test_api_errors_say_what_to_fix(mock, status, body, message) -> None:
