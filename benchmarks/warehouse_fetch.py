@@ -110,7 +110,10 @@ def timed(name: str, produce: Callable[[], pa.Table]) -> Run:
 
 
 def thrift(workspace: RunningWorkspace, compressed: bool) -> pa.Table:
-    kwargs = workspace.sql_connect_kwargs(enable_query_result_lz4_compression=compressed)
+    kwargs = workspace.sql_connect_kwargs(
+        enable_query_result_lz4_compression=compressed,
+        use_cloud_fetch=False,  # inline pages: the bytes the bare GET gets (cloud_fetch.py: files)
+    )
     with sql.connect(**kwargs) as connection, connection.cursor() as cursor:
         cursor.execute(QUERY)
         return cursor.fetchall_arrow()
