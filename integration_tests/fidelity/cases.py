@@ -397,6 +397,24 @@ DATETIME = [
         fn("extract"),
     ),
     case("extract_doy", "SELECT extract(doy FROM DATE'2019-08-12')", 224, fn("extract")),
+    case(
+        "date_format_quoted_text",
+        "SELECT date_format(TIMESTAMP'2024-03-05 14:07:09.123', \"yyyy-MM-dd'T'HH:mm:ss.SSS\")",
+        "2024-03-05T14:07:09.123",
+        ref("sql-ref-datetime-pattern"),
+    ),
+    case(
+        "date_format_quote_literal",
+        "SELECT date_format(TIMESTAMP'2024-03-05 12:00:00', \"hh 'o''clock' a\")",
+        "12 o'clock PM",
+        ref("sql-ref-datetime-pattern"),
+    ),
+    error(
+        "date_format_invalid_pattern",
+        "SELECT date_format(current_date(), 'QQQQQ')",
+        "INVALID_DATETIME_PATTERN",
+        fn("date_format"),
+    ),
     case("date_part_dow", "SELECT date_part('DOW', DATE'2019-08-12')", 2, fn("date_part")),
     case("date_part_dow_iso", "SELECT date_part('DOW_ISO', DATE'2019-08-12')", 1, fn("date_part")),
     case("extract_dow", "SELECT extract(DOW FROM DATE'2019-08-11')", 1, fn("date_part")),
@@ -1202,6 +1220,24 @@ JSON = [
 ]
 
 REGEXP = [
+    case(
+        "regexp_replace_mask_digits",
+        "SELECT regexp_replace('SSN 123-45-6789', r'\\d', '#')",
+        "SSN ###-##-####",
+        fn("regexp_replace"),
+    ),
+    case(
+        "regexp_replace_groups",
+        "SELECT regexp_replace('2024-03-15', r'(\\d{4})-(\\d{2})-(\\d{2})', '$3/$2/$1')",
+        "15/03/2024",
+        fn("regexp_replace"),
+    ),
+    case(
+        "regexp_replace_whitespace",
+        "SELECT regexp_replace('too    many   spaces', r'\\s+', ' ')",
+        "too many spaces",
+        fn("regexp_replace"),
+    ),
     case(
         "regexp_extract",
         r"SELECT regexp_extract('100-200', '(\\d+)-(\\d+)', 1)",

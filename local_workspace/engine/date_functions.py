@@ -18,6 +18,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
+from local_workspace.engine.dialect import DIALECT
 from local_workspace.engine.errors import SqlError
 from local_workspace.engine.templates import raise_error, template
 
@@ -97,7 +98,7 @@ def _databricks(function: str, *args: exp.Expression) -> exp.Expression:
             return parts[node.name].copy()
         return node
 
-    return sqlglot.parse_one(f"{function}({', '.join(names)})", read="databricks").transform(fill)
+    return sqlglot.parse_one(f"{function}({', '.join(names)})", read=DIALECT).transform(fill)
 
 
 def try_parse(function: str):

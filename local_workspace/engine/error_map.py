@@ -164,6 +164,14 @@ ERROR_MAP: list[Row] = [
     ),
     Row(
         duckdb.Error,
+        r"Pattern has (?P<count>\d+) groups. Cannot access group (?P<index>\d+)",
+        "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX",
+        "22023",
+        "The value of parameter(s) `idx` is invalid: Expects group index between 0 and "
+        "{count}, but got {index}.",
+    ),
+    Row(
+        duckdb.Error,
         r"Map keys must be unique",
         "DUPLICATED_MAP_KEY",
         "23505",

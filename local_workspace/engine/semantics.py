@@ -38,6 +38,7 @@ from local_workspace.engine import (
     subscripts,
     text_functions,
 )
+from local_workspace.engine.dialect import DIALECT
 from local_workspace.engine.templates import call as _call
 from local_workspace.engine.templates import parsed as _parsed
 from local_workspace.engine.templates import template as _template
@@ -159,7 +160,7 @@ def _to_timestamp(tree: exp.Expression, ctx) -> exp.Expression:
     )
 
 
-_DEFAULT_FORMAT = sqlglot.parse_one("unix_timestamp('x')", read="databricks").args["format"]
+_DEFAULT_FORMAT = sqlglot.parse_one("unix_timestamp('x')", read=DIALECT).args["format"]
 _TIMESTAMP_TYPES = {
     exp.DataType.Type.TIMESTAMP,
     exp.DataType.Type.TIMESTAMPTZ,
@@ -586,6 +587,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.RegexpSplit, text_functions.split_limit),
     (exp.StrToMap, text_functions.str_to_map),
     (exp.ParseUrl, text_functions.parse_url),
+    (exp.RegexpReplace, text_functions.regexp_replace),
     (exp.ArraySize, lambda n: exp.cast(_call("cardinality", n.this), exp.DataType.build("INT"))),
     (exp.Reverse, lambda n: macros.reverse(n.this)),
     (exp.TimestampDiff, _timestampdiff),

@@ -21,6 +21,7 @@ import sqlglot
 from sqlglot import exp
 
 from local_workspace.engine import catalogs, information_schema, router, statements, time_travel
+from local_workspace.engine.dialect import DIALECT
 from local_workspace.engine.error_map import to_sql_error
 from local_workspace.engine.errors import SqlError
 from local_workspace.engine.parameters import name_positional_markers
@@ -239,7 +240,7 @@ class EngineSession:
 
 
 def _parse(sql: str) -> list[exp.Expression]:
-    return [tree for tree in sqlglot.parse(sql, read="databricks") if tree is not None]
+    return [tree for tree in sqlglot.parse(sql, read=DIALECT) if tree is not None]
 
 
 def _apply_time_zone(cursor: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -1,8 +1,9 @@
-"""String functions DuckDB lacks or reads differently, as DuckDB templates (Spark's semantics).
+r"""String functions DuckDB lacks or reads differently, as DuckDB templates (Spark's semantics).
 
 ``substring_index``, ``find_in_set``, ``format_number(x, d)`` (HALF_EVEN, grouped thousands),
 ``split(str, regex, limit)``, ``str_to_map`` (delimiters are regular expressions, as in Spark)
-``parse_url`` (java.net.URI's parts; an invalid URL raises CANNOT_DECODE_URL) and ``mask``.
+``parse_url`` (java.net.URI's parts; an invalid URL raises CANNOT_DECODE_URL), ``mask``, and
+``regexp_replace`` replacements in Java's syntax (``$1`` is a group, ``\$`` a dollar sign).
 """
 
 from __future__ import annotations
@@ -186,3 +187,36 @@ def mask(value: exp.Expression, *replacements: exp.Expression) -> exp.Expression
         s=value,
         **{f"r{i}": exp.cast(c, exp.DataType.build("VARCHAR")) for i, c in enumerate(chosen)},
     )
+
+
+def _re2_replacement(java: str) -> str:
+    """A java.util.regex replacement (``$1``, ``\\$``) in RE2's syntax (``\\1``, ``$``)."""
+    out, index = [], 0
+    while index < len(java):
+        char = java[index]
+        following = java[index + 1] if index + 1 < len(java) else ""
+        if char == "\\" and following:
+            out.append("\\\\" if following == "\\" else following)
+            index += 2
+        elif char == "$" and following.isdigit():
+            out.append("\\" + following)
+            index += 2
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
+
+
+def regexp_replace(node: exp.RegexpReplace):
+    replacement = node.args.get("replacement")
+    if node.meta.get("re2") or replacement is None:
+        return None
+    node.meta["re2"] = True
+    if isinstance(replacement, exp.Literal) and replacement.is_string:
+        node.set("replacement", exp.Literal.string(_re2_replacement(replacement.name)))
+    else:
+        node.set(
+            "replacement",
+            template(r"regexp_replace(__r, '\$(\d)', '\\\1', 'g')", r=replacement),
+        )
+    return None
