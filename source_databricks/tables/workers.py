@@ -83,19 +83,22 @@ class WorkerPool:
 
     def _run(self, task: Task, session: Session) -> None:
         error: BaseException | None = None
-        if not task.cancelled.is_set():
-            messages = task.run(session)
-            try:
+        messages: Iterator[Output] = iter(())
+        try:
+            if not task.cancelled.is_set():
+                messages = task.run(session)
                 for message in messages:
                     self._put(task, message)
                     if task.cancelled.is_set():
                         break
-            except _Stopped:
-                raise
-            except Exception as raised:  # the task's failure, reported by the caller's thread
-                error = raised
-            finally:
-                messages.close()  # a read stopped early closes its cursor here, on its thread
+        except _Stopped:
+            raise
+        except Exception as raised:  # the task's failure, reported by the caller's thread
+            error = raised
+        finally:
+            close = getattr(messages, "close", None)
+            if close is not None:  # a read stopped early closes its cursor here, on its thread
+                close()
         self._put(task, Done(task, error))
 
     def _put(self, task: Task, item: Output | Done) -> None:
