@@ -571,6 +571,24 @@ CASTS = [
     ),
     case("cast_false_int", "SELECT cast(FALSE AS INT)", 0, fn("cast")),
     case(
+        "cast_timestamp_string",
+        "SELECT cast(TIMESTAMP'2022-02-28 10:30:00' AS STRING)",
+        "2022-02-28 10:30:00",
+        fn("cast"),
+    ),
+    case(
+        "cast_timestamp_fraction_string",
+        "SELECT cast(TIMESTAMP'2022-02-28 10:30:00.120' AS STRING)",
+        "2022-02-28 10:30:00.12",
+        fn("cast"),
+    ),
+    case(
+        "concat_timestamp",
+        "SELECT concat('at ', TIMESTAMP'2022-02-28 10:30:00')",
+        "at 2022-02-28 10:30:00",
+        fn("concat"),
+    ),
+    case(
         "try_cast_fraction_column",
         "SELECT try_cast(c AS INT) FROM VALUES (-5.6) AS t(c)",
         -5,

@@ -5,7 +5,8 @@ DuckDB picks a macro overload by the argument's type at bind time, which an AST 
 Databricks' semantics: FLOAT, DOUBLE and DECIMAL truncate toward zero (DuckDB rounds); text must
 be a whole number (``'123.0'`` is CAST_INVALID_INPUT, DuckDB reads 123); a TIMESTAMP is its
 seconds since the epoch; other types cast as DuckDB casts them. ``shift_by_months`` keeps DATE
-+ year-month interval a DATE; ``reverse`` reverses a STRING or an ARRAY. The macros live in the
++ year-month interval a DATE; ``reverse`` reverses a STRING or an ARRAY; ``text`` shows a
+TIMESTAMP as Databricks does in a STRING. The macros live in the
 engine's in-memory root catalog (``memory.main``) and are called by their qualified name, so
 every session finds them whatever its current catalog.
 """
@@ -96,10 +97,25 @@ def reverse(value: exp.Expression) -> exp.Expression:
     return _qualified("databricks_reverse", value)
 
 
+def text(value: exp.Expression) -> exp.Expression:
+    """A TIMESTAMP as Databricks shows it in a STRING (``2024-01-01 10:00:00.12``: no zone, the
+    fraction without trailing zeros; DuckDB appends ``+00``); any other value unchanged."""
+    return _qualified("databricks_text", value)
+
+
+_TIMESTAMP_TEXT = (
+    "strftime(x, '%Y-%m-%d %H:%M:%S') || CASE WHEN rtrim(strftime(x, '%f'), '0') = '' "
+    "THEN '' ELSE '.' || rtrim(strftime(x, '%f'), '0') END"
+)
+
+
 def _other_definitions() -> list[str]:
     reverse = ".".join((*_SCHEMA, "databricks_reverse"))
+    text = ".".join((*_SCHEMA, "databricks_text"))
     return [
         f"CREATE OR REPLACE MACRO {reverse}(x VARCHAR) AS reverse(x), (x) AS list_reverse(x)",
+        f"CREATE OR REPLACE MACRO {text}(x VARCHAR) AS x, (x DATE) AS x, "
+        f"(x TIMESTAMPTZ) AS {_TIMESTAMP_TEXT}, (x TIMESTAMP) AS {_TIMESTAMP_TEXT}, (x) AS x",
         *(
             f"CREATE OR REPLACE MACRO {'.'.join((*_SCHEMA, name))}"
             f"(x DATE, i INTERVAL) AS CAST(x {op} i AS DATE), (x, i) AS x {op} i"

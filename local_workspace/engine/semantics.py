@@ -9,7 +9,8 @@ Each rule is a pure AST -> AST function (``rule(tree, ctx)``), composed in ``RUL
 * ``dayofweek`` is 1 (Sunday) .. 7; ``date_add``/``date_sub`` return DATE; ``format_string`` is
   ``printf``; ``to_timestamp(s, fmt)`` returns TIMESTAMP (session time zone); ``unix_timestamp``
   returns BIGINT seconds; ``pmod`` is Spark's positive modulus.
-* DATE +/- a year-month interval literal is a DATE.
+* DATE +/- a year-month interval literal is a DATE; a TIMESTAMP cast or concatenated to a STRING
+  reads as Databricks writes it (no zone suffix).
 * Compound interval literals (``INTERVAL '1-2' YEAR TO MONTH``, ``'3 04:05:06' DAY TO SECOND``).
 * Division by zero raises DIVIDE_BY_ZERO (ANSI mode, what SQL warehouses use); DuckDB returns inf.
 * Functions DuckDB lacks or computes differently, rebuilt from DuckDB templates parsed once
@@ -127,6 +128,29 @@ def _year_month_shifts(tree: exp.Expression, ctx) -> exp.Expression:
 
     tree = _replace_all(tree, exp.Add, build)
     return _replace_all(tree, exp.Sub, build)
+
+
+def _as_text(node: exp.Expression | None) -> exp.Expression | None:
+    if node is None or isinstance(node, exp.Literal | exp.Null) or node.meta.get("text"):
+        return node
+    wrapped = macros.text(node.copy())
+    wrapped.meta["text"] = True
+    return wrapped
+
+
+def _timestamps_as_text(tree: exp.Expression, ctx) -> exp.Expression:
+    """TIMESTAMPs turned into STRING (CAST, ``||``, concat, concat_ws) read as Databricks
+    writes them, not with DuckDB's ``+00`` zone suffix."""
+    for node in list(tree.find_all(exp.Cast, exp.DPipe, exp.Concat, exp.ConcatWs)):
+        if isinstance(node, exp.Cast):
+            if node.to.this == exp.DataType.Type.TEXT:
+                node.set("this", _as_text(node.this))
+        elif isinstance(node, exp.DPipe):
+            node.set("this", _as_text(node.this))
+            node.set("expression", _as_text(node.expression))
+        else:
+            node.set("expressions", [_as_text(e) for e in node.expressions])
+    return tree
 
 
 def _dayofweek(tree: exp.Expression, ctx) -> exp.Expression:
@@ -629,6 +653,7 @@ RULES = [
     _year_month_shifts,
     _compound_intervals,
     _truncating_casts,
+    _timestamps_as_text,
     _dayofweek,
     _date_add,
     _format_string,

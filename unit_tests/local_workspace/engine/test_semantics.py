@@ -96,3 +96,21 @@ def test_ansi_errors(session, sql: str, error_class: str, sqlstate: str) -> None
     with pytest.raises(SqlError) as error:
         session.execute(sql).reader.read_all()
     assert (error.value.error_class, error.value.sqlstate) == (error_class, sqlstate)
+
+
+def test_timestamps_read_as_databricks_writes_them_in_strings(session) -> None:
+    session.execute("SET TIME ZONE 'America/New_York'")
+    sql = (
+        "SELECT CAST(TIMESTAMP'2024-01-01 10:00:00.500' AS STRING) AS a, "
+        "'at ' || TIMESTAMP_NTZ'2024-01-01 10:00:00' AS b, "
+        "concat_ws('/', 'x', TIMESTAMP'2024-01-01 10:00:00') AS c, "
+        "concat(array(1), array(2)) AS d"
+    )
+    assert rows(session, sql) == [
+        {
+            "a": "2024-01-01 10:00:00.5",
+            "b": "at 2024-01-01 10:00:00",
+            "c": "x/2024-01-01 10:00:00",
+            "d": [1, 2],
+        }
+    ]
