@@ -936,6 +936,18 @@ COLLECTIONS = [
     ),
     case("sequence", "SELECT sequence(1, 5)", [1, 2, 3, 4, 5], fn("sequence")),
     case("sequence_down", "SELECT sequence(5, 1)", [5, 4, 3, 2, 1], fn("sequence")),
+    case(
+        "sequence_dates",
+        "SELECT sequence(DATE'2018-01-01', DATE'2018-03-01', INTERVAL 1 MONTH)",
+        ["2018-01-01", "2018-02-01", "2018-03-01"],
+        fn("sequence"),
+    ),
+    case(
+        "sequence_dates_default_step",
+        "SELECT sequence(DATE'2018-01-03', DATE'2018-01-01')",
+        ["2018-01-03", "2018-01-02", "2018-01-01"],
+        fn("sequence"),
+    ),
     case("slice", "SELECT slice(array(1, 2, 3, 4), 2, 2)", [2, 3], fn("slice")),
     case("slice_negative", "SELECT slice(array(1, 2, 3, 4), -2, 2)", [3, 4], fn("slice")),
     case("element_at", "SELECT element_at(array(1, 2, 3), 2)", 2, fn("element_at")),

@@ -4,11 +4,11 @@ DuckDB picks a macro overload by the argument's type at bind time, which an AST 
 ``to_integral(kind, safe, x)`` is ``CAST``/``TRY_CAST`` of ``x`` to an integral type with
 Databricks' semantics: FLOAT, DOUBLE and DECIMAL truncate toward zero (DuckDB rounds); text must
 be a whole number (``'123.0'`` is CAST_INVALID_INPUT, DuckDB reads 123); a TIMESTAMP is its
-seconds since the epoch; other types cast as DuckDB casts them. ``shift_by_months`` keeps DATE
-+ year-month interval a DATE; ``reverse`` reverses a STRING or an ARRAY; ``text`` shows a
-TIMESTAMP as Databricks does in a STRING. The macros live in the
-engine's in-memory root catalog (``memory.main``) and are called by their qualified name, so
-every session finds them whatever its current catalog.
+seconds since the epoch; other types cast as DuckDB casts them. Also: ``shift_by_months`` (DATE
++ year-month interval stays a DATE), ``reverse`` (STRING or ARRAY), ``text`` (a TIMESTAMP as
+Databricks writes it in a STRING), ``sequence`` (of DATEs too) and ``octet_length``. The macros
+live in the engine's in-memory root catalog (``memory.main``) and are called by their qualified
+name, so every session finds them whatever its current catalog.
 """
 
 from __future__ import annotations
@@ -103,6 +103,25 @@ def text(value: exp.Expression) -> exp.Expression:
     return _qualified("databricks_text", value)
 
 
+def sequence(*args: exp.Expression) -> exp.Expression:
+    """``sequence(start, stop[, step])``: counting down when stop < start; DATEs step by a day
+    (or the given interval) and stay DATEs (DuckDB's series of dates are TIMESTAMPs)."""
+    return _qualified("databricks_sequence", *args)
+
+
+def octet_length(value: exp.Expression) -> exp.Expression:
+    return _qualified("databricks_octet_length", value)
+
+
+_DATES = "CAST(a AS TIMESTAMP), CAST(b AS TIMESTAMP)"
+_DAY = "CASE WHEN a <= b THEN INTERVAL '1 day' ELSE INTERVAL '-1 day' END"
+_SEQUENCE = (
+    f"(a DATE, b DATE) AS CAST(generate_series({_DATES}, {_DAY}) AS DATE[]), "
+    f"(a DATE, b DATE, s INTERVAL) AS CAST(generate_series({_DATES}, s) AS DATE[]), "
+    f"(a TIMESTAMPTZ, b TIMESTAMPTZ) AS generate_series(a, b, {_DAY}), "
+    "(a, b) AS generate_series(a, b, CASE WHEN a <= b THEN 1 ELSE -1 END), "
+    "(a, b, s) AS generate_series(a, b, s)"
+)
 _TIMESTAMP_TEXT = (
     "strftime(x, '%Y-%m-%d %H:%M:%S') || CASE WHEN rtrim(strftime(x, '%f'), '0') = '' "
     "THEN '' ELSE '.' || rtrim(strftime(x, '%f'), '0') END"
@@ -112,7 +131,11 @@ _TIMESTAMP_TEXT = (
 def _other_definitions() -> list[str]:
     reverse = ".".join((*_SCHEMA, "databricks_reverse"))
     text = ".".join((*_SCHEMA, "databricks_text"))
+    sequence = ".".join((*_SCHEMA, "databricks_sequence"))
+    octets = ".".join((*_SCHEMA, "databricks_octet_length"))
     return [
+        f"CREATE OR REPLACE MACRO {sequence}{_SEQUENCE}",
+        f"CREATE OR REPLACE MACRO {octets}(x VARCHAR) AS strlen(x), (x BLOB) AS octet_length(x)",
         f"CREATE OR REPLACE MACRO {reverse}(x VARCHAR) AS reverse(x), (x) AS list_reverse(x)",
         f"CREATE OR REPLACE MACRO {text}(x VARCHAR) AS x, (x DATE) AS x, "
         f"(x TIMESTAMPTZ) AS {_TIMESTAMP_TEXT}, (x TIMESTAMP) AS {_TIMESTAMP_TEXT}, (x) AS x",

@@ -423,6 +423,7 @@ _ANONYMOUS = {
     ),
     ("get", 2): subscripts.get,
     ("find_in_set", 2): text_functions.find_in_set,
+    ("octet_length", 1): macros.octet_length,
     ("mask", 1): text_functions.mask,
     ("mask", 2): text_functions.mask,
     ("mask", 3): text_functions.mask,
@@ -466,11 +467,10 @@ _ANONYMOUS = {
 
 
 def _sequence(node: exp.GenerateSeries):
-    if node.args.get("step") is not None:
-        return None
-    start, end = node.args["start"], node.args["end"]
-    node.set("step", _template("CASE WHEN __a <= __b THEN 1 ELSE -1 END", a=start, b=end))
-    return None
+    if node.args.get("is_end_exclusive"):
+        return None  # DuckDB's range() in a template, not Databricks' sequence()
+    args = [node.args.get(k) for k in ("start", "end", "step")]
+    return macros.sequence(*[a for a in args if a is not None])
 
 
 def _timestampdiff(node: exp.TimestampDiff):

@@ -24,6 +24,12 @@ from unit_tests.local_workspace.engine.conftest import one, rows
         ("SELECT array_remove(array(1, 2, 3, NULL, 3), 3)", [1, 2, None]),
         ("SELECT array_union(array(1, 2, 3), array(1, 3, 5))", [1, 2, 3, 5]),
         ("SELECT sequence(5, 1)", [5, 4, 3, 2, 1]),
+        ("SELECT sequence(1, 10, 3)", [1, 4, 7, 10]),
+        (
+            "SELECT sequence(DATE'2018-01-01', DATE'2018-01-02')",
+            [dt.date(2018, 1, 1), dt.date(2018, 1, 2)],
+        ),
+        ("SELECT octet_length('ß')", 2),
         ("SELECT m[1] FROM VALUES (map(1, 'Hello', 2, 'World')) AS T(m)", "Hello"),
         ("SELECT a[2] FROM VALUES (array(10, 20, 30)) AS T(a)", 30),
         ("SELECT map_contains_key(map(1, 'a', 2, 'b'), 1)", True),
