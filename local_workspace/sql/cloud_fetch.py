@@ -257,9 +257,10 @@ class LinkBatches:
         self.files, self.owner, self.encoder = files, owner, encoder
         self._previous: list[ResultFile] = []
 
-    def next_row_set(self, pager: Pager, max_bytes: int | None) -> T.TRowSet:
-        """Write the next files (up to ``max_bytes`` of Arrow) and return their links."""
-        self.files.release(self._previous)  # the client read them all before asking again
+    def next_row_set(
+        self, pager: Pager, max_bytes: int | None
+    ) -> tuple[T.TRowSet, list[ResultFile]]:
+        """Write the next files (up to ``max_bytes`` of Arrow): their links, and the files."""
         options = self.files.options
         budget = min(max_bytes, options.batch_bytes) if max_bytes else options.batch_bytes
         start = pager.rows_served
@@ -271,9 +272,13 @@ class LinkBatches:
             written.append(file)
             links.append(self.files.link(file, page.start_row_offset))
             budget -= file.arrow_bytes
-        self._previous = written
-        self.files.results.links_issued(self.owner, len(links))
-        return T.TRowSet(startRowOffset=start, rows=[], resultLinks=links)
+        return T.TRowSet(startRowOffset=start, rows=[], resultLinks=links), written
+
+    def handed_out(self, files: list[ResultFile]) -> None:
+        """``files`` go to the client, which read every file of the batch before (it asks for
+        more links only then): those are deleted."""
+        self.files.release(self._previous)
+        self._previous = files
 
     def close(self) -> None:
         self._previous = []

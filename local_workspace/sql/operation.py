@@ -8,6 +8,7 @@ was interrupted drops the rows (and any Cloud Fetch files).
 
 A result goes inline (Arrow batches in each FetchResults) unless the client can download files and
 it is larger than the Cloud Fetch threshold: then each fetch returns links (``cloud_fetch``).
+After each reply with more rows to come, the next rows are prepared ahead (``read_ahead``).
 Every result is recorded as sent in the ``ResultLog``.
 """
 
@@ -24,6 +25,7 @@ from local_workspace.engine import StatementResult
 from local_workspace.sql.arrow_encoding import BatchEncoder, ResultEncoding
 from local_workspace.sql.cloud_fetch import LinkBatches, ResultFiles
 from local_workspace.sql.paging import Page, Pager
+from local_workspace.sql.read_ahead import NextRows, RowsAhead
 from local_workspace.sql.result_log import ResultLog
 from local_workspace.sql.status import InvalidHandle, ThriftError, engine_call, ok, status_of
 from local_workspace.sql.type_desc import table_schema
@@ -65,6 +67,7 @@ class Operation:
         self._encoder: BatchEncoder | None = None
         self._metadata: T.TGetResultSetMetadataResp | None = None
         self._links: LinkBatches | None = None  # set when the result goes through Cloud Fetch
+        self._ahead: RowsAhead | None = None  # the next rows, being prepared
         self.num_modified_rows: int | None = None
         self.statement = statement
         self._results = results or ResultLog(capacity=0)
@@ -133,22 +136,33 @@ class Operation:
     def fetch_resp(self, max_rows: int | None, max_bytes: int | None) -> T.TFetchResultsResp:
         """The next page as a FetchResults reply (with metadata, which the client requires)."""
         self.last_used = time.monotonic()
+        with self._changed:
+            ahead, self._ahead = self._ahead, None
+        try:
+            prepared = ahead.result() if ahead is not None else None  # not under the lock
+        except ThriftError as error:
+            with self._session_lock:
+                self._finish_with_error(error, self._pager)
+            return T.TFetchResultsResp(status=self._unavailable_status(), hasMoreRows=False)
         with self._session_lock:
             if not self._begin_engine_call(require=State.FINISHED_STATE):
                 return T.TFetchResultsResp(status=self._unavailable_status(), hasMoreRows=False)
             try:
-                row_set, has_more_rows = engine_call(lambda: self._next_rows(max_rows, max_bytes))
+                rows = prepared or engine_call(lambda: self._next_rows(max_rows, max_bytes))
             except ThriftError as error:
                 self._finish_with_error(error, self._pager)
                 return T.TFetchResultsResp(status=self._unavailable_status(), hasMoreRows=False)
             finally:
                 self._end_engine_call()
-            return T.TFetchResultsResp(
-                status=ok(),
-                hasMoreRows=has_more_rows,
-                results=row_set,
-                resultSetMetadata=self._metadata,
-            )
+            self._hand_out(rows)
+        if rows.has_more_rows:
+            self._read_ahead(max_rows, max_bytes)
+        return T.TFetchResultsResp(
+            status=ok(),
+            hasMoreRows=rows.has_more_rows,
+            results=rows.row_set,
+            resultSetMetadata=self._metadata,
+        )
 
     def cancel(self) -> None:
         """CANCELED at once (also over an error an interrupted call is about to record)."""
@@ -237,6 +251,7 @@ class Operation:
             self._drop_rows()
 
     def _drop_rows(self) -> None:
+        self._ahead = None
         pager, self._pager = self._pager, None
         if pager is not None:
             pager.close()
@@ -244,23 +259,50 @@ class Operation:
         if links is not None:
             links.close()
 
-    def _next_rows(self, max_rows: int | None, max_bytes: int | None) -> tuple[T.TRowSet, bool]:
+    def _read_ahead(self, max_rows: int | None, max_bytes: int | None) -> None:
+        """Prepare the next rows now, with the limits of the request just answered."""
+
+        def prepare() -> NextRows | None:
+            with self._session_lock:
+                if not self._begin_engine_call(require=State.FINISHED_STATE):
+                    return None  # ended meanwhile: the next fetch reports why
+                try:
+                    return engine_call(lambda: self._next_rows(max_rows, max_bytes))
+                finally:
+                    self._end_engine_call()
+
+        with self._changed:
+            if self.state == State.FINISHED_STATE:
+                self._ahead = RowsAhead(prepare)
+
+    def _next_rows(self, max_rows: int | None, max_bytes: int | None) -> NextRows:
         """The next rows to send: a batch of Cloud Fetch links, or an inline page."""
         assert self._pager is not None
         if self._links is not None:
-            row_set = self._links.next_row_set(self._pager, max_bytes)
-            return row_set, self._pager.has_more_rows
+            row_set, files = self._links.next_row_set(self._pager, max_bytes)
+            return NextRows(row_set, self._pager.has_more_rows, files=files)
         page = self._pager.next_page(max_rows, max_bytes)
-        return self._row_set(page), page.has_more_rows
+        return self._inline(page)
 
-    def _row_set(self, page: Page) -> T.TRowSet:
+    def _inline(self, page: Page) -> NextRows:
         assert self._encoder is not None
         encoded = [self._encoder.encode_sized(batch) for batch in page.batches]
         batches = [batch for batch, _ in encoded]
-        wire_bytes = sum(len(batch.batch) for batch in batches)
-        arrow_bytes = sum(size for _, size in encoded)
-        self._results.inline_page(self.key, page.num_rows, wire_bytes, arrow_bytes)
-        return T.TRowSet(startRowOffset=page.start_row_offset, rows=[], arrowBatches=batches)
+        return NextRows(
+            T.TRowSet(startRowOffset=page.start_row_offset, rows=[], arrowBatches=batches),
+            page.has_more_rows,
+            rows=page.num_rows,
+            wire_bytes=sum(len(batch.batch) for batch in batches),
+            arrow_bytes=sum(size for _, size in encoded),
+        )
+
+    def _hand_out(self, rows: NextRows) -> None:
+        """Record rows as sent; Cloud Fetch: the files of the batch before are read by now."""
+        if self._links is not None:
+            self._links.handed_out(rows.files)
+            self._results.links_issued(self.key, len(rows.files))
+        else:
+            self._results.inline_page(self.key, rows.rows, rows.wire_bytes, rows.arrow_bytes)
 
     def _unavailable_status(self) -> T.TStatus:
         with self._changed:
