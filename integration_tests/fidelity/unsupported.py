@@ -10,7 +10,6 @@ UNSUPPORTED: dict[str, str] = {
     "crc32": "UNRESOLVED_ROUTINE",
     "conv": "UNRESOLVED_ROUTINE",
     "inline": "UNRESOLVED_ROUTINE",
-    "json_tuple": "UNRESOLVED_ROUTINE",
     "schema_of_json": "UNRESOLVED_ROUTINE",
     # Refused plainly: number format patterns are not implemented.
     "to_char_number": "UNSUPPORTED_FEATURE",

@@ -642,6 +642,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
 
 def _functions(tree: exp.Expression, ctx) -> exp.Expression:
     tree = subscripts.brackets(tree)
+    tree = text_functions.json_tuple_projections(tree)
     for kind, build in _FUNCTIONS:
         tree = _replace_all(tree, kind, build)
     return tree

@@ -2,8 +2,9 @@ r"""String functions DuckDB lacks or reads differently, as DuckDB templates (Spa
 
 ``substring_index``, ``find_in_set``, ``format_number(x, d)`` (HALF_EVEN, grouped thousands),
 ``split(str, regex, limit)``, ``str_to_map`` (delimiters are regular expressions, as in Spark)
-``parse_url`` (java.net.URI's parts; an invalid URL raises CANNOT_DECODE_URL), ``mask``, and
-``regexp_replace`` replacements in Java's syntax (``$1`` is a group, ``\$`` a dollar sign).
+``parse_url`` (java.net.URI's parts; an invalid URL raises CANNOT_DECODE_URL), ``mask``,
+``json_tuple`` as projections, and ``regexp_replace`` replacements in Java's syntax (``$1`` is a
+group, ``\$`` a dollar sign).
 """
 
 from __future__ import annotations
@@ -220,3 +221,38 @@ def regexp_replace(node: exp.RegexpReplace):
             template(r"regexp_replace(__r, '\$(\d)', '\\\1', 'g')", r=replacement),
         )
     return None
+
+
+def _json_value(document: exp.Expression, key: exp.Expression) -> exp.Expression:
+    return template(
+        "CASE WHEN json_valid(__j) THEN json_extract_string(__j, '$.\"' || __k || '\"') END",
+        j=document,
+        k=key,
+    )
+
+
+def json_tuple_projections(tree: exp.Expression) -> exp.Expression:
+    """``SELECT json_tuple(json, 'a', 'b') [AS (x, y)]``: one STRING column per key (c0, c1, ...
+    unless named), NULL for a missing key or malformed JSON, nested values as JSON text."""
+    for select in list(tree.find_all(exp.Select)):
+        projections: list[exp.Expression] = []
+        names_kept = select.meta.get("names")  # see semantics._remember_names
+        kept: list[str | None] = []
+        for position, projection in enumerate(select.expressions):
+            call = projection.this if isinstance(projection, exp.Aliases) else projection
+            if not (isinstance(call, exp.Anonymous) and call.name.lower() == "json_tuple"):
+                projections.append(projection)
+                kept.append(names_kept[position] if names_kept else None)
+                continue
+            document, *keys = call.expressions
+            names = [a.name for a in projection.expressions] if call is not projection else []
+            names += [f"c{i}" for i in range(len(names), len(keys))]
+            projections += [
+                exp.alias_(_json_value(document, key), name, quoted=True)
+                for key, name in zip(keys, names, strict=False)
+            ]
+            kept += [None] * len(keys)
+        select.set("expressions", projections)
+        if names_kept:
+            select.meta["names"] = kept
+    return tree

@@ -54,3 +54,14 @@ def test_errors(session, sql: str, error_class: str) -> None:
     with pytest.raises(SqlError) as error:
         session.execute(sql).reader.read_all()
     assert error.value.error_class == error_class
+
+
+def test_json_tuple_projects_one_column_per_key(session) -> None:
+    result = session.execute(
+        """SELECT 1 AS n, json_tuple('{"a":1, "b":{"c":[1]}}', 'a', 'b', 'z') AS (x, y)"""
+    )
+    assert result.schema.names == ["n", "x", "y", "c2"]
+    assert result.reader.read_all().to_pylist() == [
+        {"n": 1, "x": "1", "y": '{"c":[1]}', "c2": None}
+    ]
+    assert one(session, "SELECT json_tuple('not json', 'a')") is None
