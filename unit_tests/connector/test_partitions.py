@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
+import duckdb
 import pyarrow as pa
 import pytest
 from airbyte_cdk.models import AirbyteStream, ConfiguredAirbyteStream, DestinationSyncMode, SyncMode
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlglot import exp
 
 from source_databricks.output import RecordBlock, state_blob
@@ -166,3 +170,24 @@ def test_a_failed_stream_cancels_its_tasks_and_writes_nothing_more():
 def test_the_condition_is_a_sqlglot_expression():
     condition, _ = range_condition(ID, KeyRange(upper="1"))
     assert isinstance(condition, exp.LT)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=50),
+    quantiles=st.lists(st.integers(-(2**63), 2**63 - 1), max_size=8),
+)
+def test_property_every_key_falls_in_exactly_one_range(keys, quantiles):
+    """Whatever bounds the warehouse's quantiles give, the ranges' SQL covers each key once."""
+    warehouse = QuantileWarehouse(sorted(quantiles), pa.int64())
+    ranges = key_ranges(warehouse, TABLE, ID, len(quantiles) + 1)
+    engine = duckdb.connect()
+    engine.execute("CREATE TABLE t (id BIGINT)")
+    engine.executemany("INSERT INTO t VALUES (?)", [[key] for key in keys])
+    hits: Counter = Counter()
+    for part in ranges:
+        condition, values = range_condition(ID, part)
+        query = exp.select("id").from_("t")
+        query = query.where(condition) if condition is not None else query
+        hits.update(row[0] for row in engine.execute(query.sql("duckdb"), values).fetchall())
+    assert hits == Counter(keys)
