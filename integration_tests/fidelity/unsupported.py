@@ -14,6 +14,5 @@ UNSUPPORTED: dict[str, str] = {
     # Refused plainly: number format patterns are not implemented.
     "to_char_number": "UNSUPPORTED_FEATURE",
     # Syntax the translator does not read.
-    "explode_map": "PARSE_SYNTAX_ERROR",  # generator aliases AS (a, b)
     "pivot": "UNRESOLVED_COLUMN",  # PIVOT column names from IN aliases
 }

@@ -34,6 +34,7 @@ from sqlglot import exp
 
 from local_workspace.engine import (
     date_functions,
+    generators,
     macros,
     raising_functions,
     subscripts,
@@ -643,6 +644,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
 def _functions(tree: exp.Expression, ctx) -> exp.Expression:
     tree = subscripts.brackets(tree)
     tree = text_functions.json_tuple_projections(tree)
+    tree = generators.generator_projections(tree)
     for kind, build in _FUNCTIONS:
         tree = _replace_all(tree, kind, build)
     return tree

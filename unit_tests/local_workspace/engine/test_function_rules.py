@@ -91,3 +91,15 @@ def test_next_day_of_an_unknown_name_is_illegal(session) -> None:
     with pytest.raises(SqlError) as error:
         session.execute("SELECT next_day('2015-01-14', 'xx')").reader.read_all()
     assert (error.value.error_class, error.value.sqlstate) == ("ILLEGAL_DAY_OF_WEEK", "22009")
+
+
+def test_explode_of_a_map_yields_keys_and_values(session) -> None:
+    result = session.execute("SELECT explode(map(1, 'a', 2, 'b'))")
+    assert result.schema.names == ["key", "value"]
+    assert result.reader.read_all().to_pylist() == [
+        {"key": 1, "value": "a"},
+        {"key": 2, "value": "b"},
+    ]
+    sql = "SELECT explode(map_from_arrays(array('x'), array(1))) AS (k, v)"
+    assert rows(session, sql) == [{"k": "x", "v": 1}]
+    assert rows(session, "SELECT explode(array(1, 2)) AS (n)") == [{"n": 1}, {"n": 2}]
