@@ -612,6 +612,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.RegexpSplit, text_functions.split_limit),
     (exp.StrToMap, text_functions.str_to_map),
     (exp.ParseUrl, text_functions.parse_url),
+    (exp.Soundex, text_functions.soundex),
     (exp.RegexpReplace, text_functions.regexp_replace),
     (exp.ArraySize, lambda n: exp.cast(_call("cardinality", n.this), exp.DataType.build("INT"))),
     (exp.Reverse, lambda n: macros.reverse(n.this)),

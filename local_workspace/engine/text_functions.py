@@ -256,3 +256,27 @@ def json_tuple_projections(tree: exp.Expression) -> exp.Expression:
         if names_kept:
             select.meta["names"] = kept
     return tree
+
+
+# Spark's soundex (UTF8String.soundex): codes of A..Z, 7 marks H and W (skipped, they do not
+# separate equal codes), 0 the vowels (which do); any other character resets the last code.
+_SOUNDEX_CODES = "01230127022455012623017202"
+_SOUNDEX_CODE = f"substr('{_SOUNDEX_CODES}', ascii(upper(__ch)) - 64, 1)"
+_SOUNDEX = (
+    "CASE WHEN __s = '' THEN '' "
+    "WHEN NOT regexp_matches(left(__s, 1), '^[A-Za-z]$') THEN __s "
+    "ELSE rpad(list_reduce(string_split(substr(__s, 2), ''), lambda acc, ch: "
+    "CASE WHEN length(acc.out) >= 4 THEN acc "
+    "WHEN NOT regexp_matches(ch, '^[A-Za-z]$') THEN {'out': acc.out, 'last': '0'} "
+    "WHEN __code = '7' THEN acc "
+    "WHEN __code <> '0' AND __code <> acc.last THEN {'out': acc.out || __code, 'last': __code} "
+    "ELSE {'out': acc.out, 'last': __code} END, "
+    "{'out': upper(left(__s, 1)), 'last': __first}).out, 4, '0') END"
+)
+
+
+def soundex(node: exp.Expression) -> exp.Expression:
+    """soundex(str) as Spark computes it; a first character that is not a letter returns str."""
+    code = template(_SOUNDEX_CODE, ch=exp.column("ch"))
+    first = template(_SOUNDEX_CODE, ch=template("left(__s, 1)", s=node.this))
+    return template(_SOUNDEX, s=node.this, code=code, first=first)

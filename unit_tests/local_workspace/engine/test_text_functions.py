@@ -36,6 +36,11 @@ from unit_tests.local_workspace.engine.conftest import one
         ("SELECT size(map('a', 1, 'b', 2))", 2),
         ("SELECT reverse(array(2, 1, 4, 3))", [3, 4, 1, 2]),
         ("SELECT reverse('abc')", "cba"),
+        ("SELECT soundex('Ashcraft')", "A261"),
+        ("SELECT soundex('Pfister')", "P236"),
+        ("SELECT soundex('Tymczak')", "T522"),
+        ("SELECT soundex('1abc')", "1abc"),
+        ("SELECT soundex('a')", "A000"),
     ],
 )
 def test_documented_semantics(session, sql: str, expected) -> None:
