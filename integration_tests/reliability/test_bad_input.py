@@ -8,25 +8,49 @@ fixture, and each parametrized test asserts on its own run:
   names it);
 - the failure type is `config_error` (the user fixes these, Airbyte must not retry them);
 - stdout holds nothing but protocol messages, and the message holds no traceback;
-- for the code-execution cases, nothing was uploaded to the workspace.
+- for the code-execution cases, the remote directory is as it was before the run: absent for a
+  first sync, and for a project synced before and broken since, the files of that sync.
+
+"Expired token": Databricks refuses an expired or revoked personal access token exactly as an
+unknown one (403 "Invalid access token"); the case uses a real one, a token this workspace
+issued (OAuth, 1 s lifetime) that has expired, given as the personal access token. An OAuth M2M
+connection has no token to expire: the SDK fetches and renews its tokens, which
+`test_oauth_tokens_that_expire_every_second_are_renewed` shows.
+
+"Unreadable": chmod 000 binds root only without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so
+when the suite runs as root those cases run the connector under `setpriv` without them.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
-from collections.abc import Callable
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from base64 import b64encode
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
-from databricks.sdk import WorkspaceClient
-from databricks.sdk.errors import NotFound
 
-from integration_tests.connector_process import ConnectorRun, configured_catalog
-from integration_tests.local_workspace_process import RunningWorkspace
-from integration_tests.reliability.conftest import SCHEMA, run, run_all
+from integration_tests.conftest import config_for
+from integration_tests.connector_process import ROOT, ConnectorRun, configured_catalog
+from integration_tests.local_workspace_process import RunningWorkspace, running_workspace
+from integration_tests.reliability import figures
+from integration_tests.reliability.conftest import SCHEMA, SECRETS, run, run_all
+from integration_tests.reliability.remote_tree import remote_tree, workspace_client
 from local_workspace.rest.cluster_registry import ALL_PURPOSE_ID
 from source_databricks.code.records import RECORD_SCHEMA
 
@@ -34,6 +58,9 @@ NAMESPACE = f"main.{SCHEMA}"
 REMOTE_ROOT = "/Users/local.user@example.com/reliability"
 WRONG_TOKEN = "dapi0000wrongtoken0000"
 WRONG_SECRET = "wrong-client-secret-0000"
+SHORT_LIVED = {"client_id": "short-lived-sp", "client_secret": "short-lived-secret-5e1f0c"}
+# Root reads any file; without these capabilities file permissions bind it too.
+WITHOUT_FILE_OVERRIDES = ("--bounding-set=-dac_override,-dac_read_search",)
 
 
 @dataclass(frozen=True)
@@ -43,9 +70,12 @@ class Case:
     config: dict[str, Any] = field(default_factory=dict)  # overrides of the base config
     catalog: dict | None = None
     state: Any = None
-    remote_dir: str | None = None  # code execution: must not exist afterwards
+    remote_dir: str | None = None  # code execution: left as it was before the run
     within_seconds: float | None = None
     xfail: str | None = None  # a known connector bug: why this case does not pass yet
+    on: str = "suite"  # the workspace: "suite", or "expired-token" (its token has expired)
+    unprivileged: bool = False  # run where file permissions bind (see the module's docstring)
+    synced_then: Callable[[Path], None] | None = None  # sync the project first, then break it
 
 
 def orders_stream() -> dict:
@@ -94,7 +124,8 @@ def code_execution(project: Path, remote: str, **overrides: Any) -> dict:
 
 
 def make_projects(tmp: Path) -> None:
-    """The projects of the size-limit cases: one 50 kB file, and five 12 kB files."""
+    """The projects of the size-limit cases (one 50 kB file, five 12 kB files), and small ones
+    for the cases that break them."""
     big = tmp / "big-project"
     (big / "data").mkdir(parents=True)
     (big / "main.py").write_text("print('hello')\n")
@@ -103,6 +134,43 @@ def make_projects(tmp: Path) -> None:
     many.mkdir()
     for index in range(5):
         (many / f"part_{index}.py").write_text("x = 1\n" * 2_000)
+    for name in ("unreadable-dir", "unreadable-file", "unreadable-subdir", "grown", "locked"):
+        (tmp / name / "pkg").mkdir(parents=True)
+        (tmp / name / "main.py").write_text("print('hello')\n")
+        (tmp / name / "pkg" / "mod.py").write_text("x = 1\n")
+    (tmp / "unreadable-dir").chmod(0)
+    (tmp / "unreadable-file" / "pkg" / "mod.py").chmod(0)
+    (tmp / "unreadable-subdir" / "pkg").chmod(0)
+
+
+def lock_pkg(project: Path) -> None:
+    (project / "pkg").chmod(0)
+
+
+def grow_mod(project: Path) -> None:
+    (project / "pkg" / "mod.py").write_bytes(os.urandom(50_000))
+
+
+@contextmanager
+def silent_host() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers (a hung server or proxy)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()
 
 
 def cases(tmp: Path) -> dict[str, Case]:
@@ -244,6 +312,87 @@ def cases(tmp: Path) -> dict[str, Case]:
             catalog=code_stream_catalog(),
             remote_dir=f"{REMOTE_ROOT}/many",
         ),
+        "read-file-grown-over-the-limit-since-the-last-sync": Case(
+            "read",
+            ("max_file_size_mb", "nothing was uploaded", "pkg/mod.py"),
+            code_execution(tmp / "grown", f"{REMOTE_ROOT}/grown", sync={"max_file_size_mb": 0.01}),
+            catalog=code_stream_catalog(),
+            remote_dir=f"{REMOTE_ROOT}/grown",
+            synced_then=grow_mod,
+        ),
+        # The CDK's spec validation answers this one: its message does not name the field.
+        "read-file-size-limit-over-the-import-limit": Case(
+            "read",
+            ("Config validation error", "20 is greater than the maximum of 10"),
+            code_execution(tmp / "grown", f"{REMOTE_ROOT}/over", sync={"max_file_size_mb": 20}),
+            catalog=code_stream_catalog(),
+            remote_dir=f"{REMOTE_ROOT}/over",
+        ),
+        "check-project-dir-unreadable": Case(
+            "check",
+            ("project_dir", "cannot be read", "Permission denied"),
+            code_execution(tmp / "unreadable-dir", f"{REMOTE_ROOT}/unreadable-check"),
+            unprivileged=True,
+        ),
+        "read-project-dir-unreadable": Case(
+            "read",
+            ("project_dir", "cannot be read", "Permission denied"),
+            code_execution(tmp / "unreadable-dir", f"{REMOTE_ROOT}/unreadable-dir"),
+            catalog=code_stream_catalog(),
+            remote_dir=f"{REMOTE_ROOT}/unreadable-dir",
+            unprivileged=True,
+        ),
+        "read-project-file-unreadable": Case(
+            "read",
+            ("Cannot read", "pkg/mod.py", "Permission denied", "nothing was uploaded"),
+            code_execution(tmp / "unreadable-file", f"{REMOTE_ROOT}/unreadable-file"),
+            catalog=code_stream_catalog(),
+            remote_dir=f"{REMOTE_ROOT}/unreadable-file",
+            unprivileged=True,
+        ),
+        "read-project-subdir-unreadable": Case(
+            "read",
+            ("Cannot read", "pkg", "Permission denied", "nothing was uploaded"),
+            code_execution(tmp / "unreadable-subdir", f"{REMOTE_ROOT}/unreadable-subdir"),
+            catalog=code_stream_catalog(),
+            remote_dir=f"{REMOTE_ROOT}/unreadable-subdir",
+            unprivileged=True,
+        ),
+        "read-project-subdir-unreadable-since-the-last-sync": Case(
+            "read",
+            ("Cannot read", "pkg", "Permission denied", "nothing was uploaded"),
+            code_execution(tmp / "locked", f"{REMOTE_ROOT}/locked"),
+            catalog=code_stream_catalog(),
+            remote_dir=f"{REMOTE_ROOT}/locked",
+            unprivileged=True,
+            synced_then=lock_pkg,
+        ),
+        "check-expired-token": Case(
+            "check",
+            ("personal_access_token", "expired or was revoked"),
+            on="expired-token",
+        ),
+        "read-expired-token": Case(
+            "read",
+            ("personal_access_token", "expired or was revoked"),
+            catalog=configured_catalog([orders_stream()]),
+            on="expired-token",
+        ),
+        "check-code-execution-expired-token": Case(
+            "check",
+            ("personal_access_token", "expired or was revoked"),
+            code_execution(tmp / "grown", f"{REMOTE_ROOT}/x"),
+            on="expired-token",
+        ),
+        "check-silent-host": Case(
+            "check", ("host", "did not answer"), {"host": "<silent host>"}, within_seconds=30
+        ),
+        "check-code-execution-closed-port": Case(
+            "check",
+            ("host",),
+            {"host": f"https://127.0.0.1:{free_port()}", **code_execution(tmp, f"{REMOTE_ROOT}/x")},
+            within_seconds=30,
+        ),
     }
 
 
@@ -261,29 +410,129 @@ def matrix_tables(sql) -> None:
     )
 
 
+def expired_token(workspace: RunningWorkspace) -> str:
+    """An access token `workspace` issued (client credentials), once it has expired."""
+    form = urllib.parse.urlencode({"grant_type": "client_credentials", "scope": "all-apis"})
+    request = urllib.request.Request(workspace.url + "/oidc/v1/token", data=form.encode())
+    basic = b64encode(f"{SHORT_LIVED['client_id']}:{SHORT_LIVED['client_secret']}".encode())
+    request.add_header("Authorization", f"Basic {basic.decode()}")
+    tls = ssl.create_default_context(cafile=str(workspace.ca_file))
+    with urllib.request.urlopen(request, context=tls, timeout=30) as reply:
+        answer = json.loads(reply.read())
+    time.sleep(answer["expires_in"] + 1)
+    return answer["access_token"]
+
+
+@pytest.fixture(scope="module")
+def short_token_workspace(tmp_path_factory) -> Iterator[RunningWorkspace]:
+    """A second workspace whose OAuth tokens live 1 s."""
+    data_dir = tmp_path_factory.mktemp("short-token-workspace")
+    (data_dir / "service_principals.json").write_text(json.dumps([SHORT_LIVED]))
+    env = {"LOCAL_WORKSPACE_TOKEN_LIFETIME_SECONDS": "1"}
+    with running_workspace(data_dir, env=env) as ws:
+        yield ws
+
+
+@pytest.fixture(scope="module")
+def bases(config: dict, short_token_workspace: RunningWorkspace) -> Iterator[dict[str, dict]]:
+    """The base config of each workspace a case runs on (and the silent host's port)."""
+    token = expired_token(short_token_workspace)
+    expired = config_for(
+        short_token_workspace,
+        credentials={"auth_type": "personal_access_token", "personal_access_token": token},
+        include_schemas=["default"],
+    )
+    with silent_host() as port:
+        yield {"suite": config, "expired-token": expired, "silent": {"port": port}}
+
+
 @pytest.fixture(scope="module")
 def runs(
-    matrix_tables, config: dict, tmp_path_factory: pytest.TempPathFactory
+    matrix_tables, bases: dict, workspace: RunningWorkspace, tmp_path_factory
 ) -> dict[str, tuple[Case, ConnectorRun]]:
     tmp = tmp_path_factory.mktemp("bad-input")
     make_projects(tmp)
     all_cases = cases(tmp)
 
-    def job(case: Case) -> Callable[[], tuple[Case, ConnectorRun]]:
-        merged = {**config, **case.config}
-        merged = {k: v for k, v in merged.items() if v is not None}
-        return lambda: (
-            case,
-            run(case.command, config=merged, catalog=case.catalog, state=case.state),
-        )
+    def settings(case: Case) -> dict:
+        merged = {**bases[case.on], **case.config}
+        if merged.get("host") == "<silent host>":
+            merged["host"] = f"https://127.0.0.1:{bases['silent']['port']}"
+        return {k: v for k, v in merged.items() if v is not None}
 
-    results = run_all({name: job(case) for name, case in all_cases.items()})
+    sync_first(all_cases, settings)
+    with workspace_client(workspace) as client:
+        before = {
+            n: remote_tree(client, c.remote_dir) for n, c in all_cases.items() if c.remote_dir
+        }
+
+    def job(case: Case) -> Callable[[], tuple[Case, ConnectorRun]]:
+        launch = run_unprivileged if case.unprivileged else run
+        files = {"config": settings(case), "catalog": case.catalog, "state": case.state}
+        return lambda: (case, launch(case.command, **files))
+
+    # Timed cases first, one at a time: their seconds are the connector's, not the queue's.
+    results = {n: job(c)() for n, c in all_cases.items() if c.within_seconds is not None}
+    rest = {n: job(c) for n, c in all_cases.items() if c.within_seconds is None}
+    results |= run_all(rest)
+    with workspace_client(workspace) as client:
+        after = {n: remote_tree(client, c.remote_dir) for n, c in all_cases.items() if c.remote_dir}
     print("\nbad input matrix: case, seconds, failure types, first error")
     for name, (_, result) in results.items():
         types = ",".join(sorted({e["failure_type"] for e in result.errors})) or "-"
         first = result.errors[0]["message"][:90] if result.errors else "-"
         print(f"  {name:36} {result.seconds:5.1f} s  {types:14} {first}")
+    unchanged.update({name: before[name] == after[name] for name in before})
     return results
+
+
+unchanged: dict[str, bool] = {}  # case → its remote directory is as it was before the run
+
+
+def sync_first(all_cases: dict[str, Case], settings: Callable[[Case], dict]) -> None:
+    """Sync the projects of the cases that break a synced project, then break them."""
+    first = {n: c for n, c in all_cases.items() if c.synced_then is not None}
+    jobs = {
+        n: (lambda c=c: run("read", config=settings(c), catalog=c.catalog))
+        for n, c in first.items()
+    }
+    for name, result in run_all(jobs).items():
+        assert result.returncode == 0, (name, result.errors)
+        case = first[name]
+        case.synced_then(Path(case.config["code_execution"]["project_dir"]))
+
+
+def run_unprivileged(command: str, **files: Any) -> ConnectorRun:
+    """`main.py <command>` where file permissions bind it, even when the suite runs as root."""
+    launcher: tuple[str, ...] = ()
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip(
+                "running as root, and setpriv (util-linux) is missing to drop the "
+                "capabilities that let root read unreadable files"
+            )
+        launcher = (setpriv, *WITHOUT_FILE_OVERRIDES)
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [*launcher, sys.executable, str(ROOT / "main.py"), command]
+        for name, content in files.items():
+            if content is not None:
+                Path(tmp, f"{name}.json").write_text(json.dumps(content))
+                args += [f"--{name}", str(Path(tmp, f"{name}.json"))]
+        started = time.monotonic()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABRICKS_", "ARM_"))}
+        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
+        seconds = time.monotonic() - started
+    messages, other = [], []
+    for line in done.stdout.split("\n"):  # not splitlines(): JSON strings may hold U+2028
+        if line:
+            try:
+                messages.append(orjson.loads(line))
+            except orjson.JSONDecodeError:
+                other.append(line)
+    for secret in SECRETS:
+        assert secret not in done.stdout + done.stderr
+    return ConnectorRun(done.returncode, messages, done.stdout, done.stderr, seconds, other)
 
 
 def user_message(case: Case, result: ConnectorRun) -> str:
@@ -310,15 +559,6 @@ def failure_type(case: Case, result: ConnectorRun) -> set[str]:
     return {e["failure_type"] for e in result.errors}
 
 
-def remote_exists(workspace: RunningWorkspace, path: str) -> bool:
-    client = WorkspaceClient(host=workspace.url, token=workspace.token, auth_type="pat")
-    try:
-        client.workspace.get_status(path)
-    except NotFound:
-        return False
-    return True
-
-
 def matrix() -> list:
     marks = {
         name: [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
@@ -328,9 +568,7 @@ def matrix() -> list:
 
 
 @pytest.mark.parametrize("name", matrix())
-def test_bad_input_is_one_clear_config_error(
-    name: str, runs: dict, workspace: RunningWorkspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_bad_input_is_one_clear_config_error(name: str, runs: dict) -> None:
     case, result = runs[name]
     message = user_message(case, result)
     for text in case.must_mention:
@@ -341,8 +579,8 @@ def test_bad_input_is_one_clear_config_error(
     if case.within_seconds is not None:
         assert result.seconds < case.within_seconds
     if case.remote_dir:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(workspace.ca_file))
-        assert not remote_exists(workspace, case.remote_dir), "something was uploaded"
+        assert unchanged[name], "the remote directory changed"
+    figures.record("bad_input", name, failure_type="config_error", seconds=round(result.seconds, 1))
 
 
 def test_an_unclosed_bracket_is_a_literal_pattern_not_a_crash(runs: dict) -> None:
@@ -353,3 +591,33 @@ def test_an_unclosed_bracket_is_a_literal_pattern_not_a_crash(runs: dict) -> Non
     assert "Traceback" not in (statuses[0].get("message") or "")
     assert result.non_json_lines == []
     assert all(e["failure_type"] != "system_error" for e in result.errors), result.errors
+
+
+def test_oauth_tokens_that_expire_every_second_are_renewed(
+    short_token_workspace: RunningWorkspace, tmp_path: Path
+) -> None:
+    """An OAuth M2M connection's tokens are the SDK's to renew: their expiry is no user error.
+
+    The command runs 3 s on a workspace whose tokens live 1 s, so the status polls outlive
+    several tokens."""
+    (tmp_path / "main.py").write_text("print('hello')\n")
+    credentials = {"auth_type": "oauth_m2m", **SHORT_LIVED}
+    code = code_execution(tmp_path, f"{REMOTE_ROOT}/renewed")
+    code["code_execution"]["commands"] = [
+        {"language": "python", "code": "import time\ntime.sleep(3)\nprint('renewed')"}
+    ]
+    config = config_for(short_token_workspace, credentials=credentials, include_schemas=["default"])
+    config = {k: v for k, v in {**config, **code}.items() if v is not None}
+    check = run("check", config=config)
+    statuses = [m["connectionStatus"]["status"] for m in check.of_type("CONNECTION_STATUS")]
+    assert statuses == ["SUCCEEDED"], check.errors
+    read = run("read", config=config, catalog=code_stream_catalog())
+    assert read.returncode == 0, read.errors
+    assert [r["data"]["status"] for r in read.records] == ["finished"]
+    assert read.records[0]["data"]["text"].strip() == "renewed"
+    figures.record(
+        "bad_input",
+        "read-oauth-token-expiring-every-second",
+        failure_type="none (renewed)",
+        seconds=round(check.seconds + read.seconds, 1),
+    )

@@ -30,15 +30,14 @@ from pathlib import Path
 
 import pytest
 from databricks.sdk import WorkspaceClient
-from databricks.sdk.service.workspace import ExportFormat, ObjectType
 
 from integration_tests.connector_process import ConnectorRun, configured_catalog, state_input
 from integration_tests.fault_switches import FaultSwitches
 from integration_tests.local_workspace_process import RunningWorkspace
 from integration_tests.reliability import figures
 from integration_tests.reliability.conftest import run
+from integration_tests.reliability.remote_tree import local_tree, remote_tree, workspace_client
 from local_workspace.rest.cluster_registry import ALL_PURPOSE_ID, TERMINATED_ID
-from source_databricks.code.config import MANIFEST_NAME
 from source_databricks.code.records import RECORD_SCHEMA
 
 # The cluster rows fail the seeded terminated cluster (the connector starts it), so the running
@@ -194,9 +193,8 @@ def cues(tmp_path: Path) -> Cues:
 
 @pytest.fixture
 def sdk(workspace: RunningWorkspace) -> Iterator[WorkspaceClient]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REQUESTS_CA_BUNDLE", str(workspace.ca_file))
-        yield WorkspaceClient(host=workspace.url, token=workspace.token, auth_type="pat")
+    with workspace_client(workspace) as client:
+        yield client
 
 
 def three_commands(cues: Cues) -> list[dict]:
@@ -323,22 +321,6 @@ def test_a_worker_that_exits_in_user_code_is_that_commands_error(
     assert records(runs[0])[0]["run_id"] != records(runs[1])[0]["run_id"]
     keep(outcomes, Outcome("worker exits in user code (os._exit)", 2, True, "none (error record)",
                            True, True, 2))  # fmt: skip
-
-
-def remote_tree(sdk: WorkspaceClient, root: str) -> dict[str, bytes]:
-    """Every file below `root` (relative path → content), the sync manifest left out."""
-    found: dict[str, bytes] = {}
-    for item in sdk.workspace.list(root, recursive=True):
-        if item.object_type == ObjectType.DIRECTORY:
-            continue
-        relative = item.path.removeprefix(f"{root}/")
-        if relative != MANIFEST_NAME:
-            found[relative] = sdk.workspace.download(item.path, format=ExportFormat.RAW).read()
-    return found
-
-
-def local_tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_an_upload_cut_short_is_transient_and_the_next_sync_repairs_the_tree(
