@@ -6,9 +6,9 @@ Databricks' semantics: FLOAT, DOUBLE and DECIMAL truncate toward zero (DuckDB ro
 be a whole number (``'123.0'`` is CAST_INVALID_INPUT, DuckDB reads 123); a TIMESTAMP is its
 seconds since the epoch; other types cast as DuckDB casts them. Also: ``shift_by_months`` (DATE
 + year-month interval stays a DATE), ``reverse`` (STRING or ARRAY), ``text`` (a TIMESTAMP as
-Databricks writes it in a STRING), ``sequence`` (of DATEs too) and ``octet_length``. The macros
-live in the engine's in-memory root catalog (``memory.main``) and are called by their qualified
-name, so every session finds them whatever its current catalog.
+Databricks writes it in a STRING), ``sequence`` (of DATEs too), ``octet_length`` and
+``crc32``. The macros live in the engine's in-memory root catalog (``memory.main``) and are
+called by their qualified name, so every session finds them whatever its current catalog.
 """
 
 from __future__ import annotations
@@ -122,6 +122,25 @@ _SEQUENCE = (
     "(a, b) AS generate_series(a, b, CASE WHEN a <= b THEN 1 ELSE -1 END), "
     "(a, b, s) AS generate_series(a, b, s)"
 )
+
+
+def crc32(value: exp.Expression) -> exp.Expression:
+    """crc32 of a STRING's UTF-8 bytes or of a BINARY, as a BIGINT (bitwise, reflected)."""
+    return _qualified("databricks_crc32", value)
+
+
+def _crc32_of(blob: str) -> str:
+    octets = (
+        f"list_transform(range(0, len(hex({blob})), 2), "
+        f"lambda i: CAST(('0x' || substr(hex({blob}), i + 1, 2)) AS BIGINT))"
+    )
+    step = "lambda acc, k: xor(acc >> 1, 3988292384 & -(acc & 1))"
+    return (
+        f"xor(list_reduce({octets}, lambda crc, b: list_reduce(range(8), {step}, xor(crc, b)), "
+        "4294967295), 4294967295)"
+    )
+
+
 _TIMESTAMP_TEXT = (
     "strftime(x, '%Y-%m-%d %H:%M:%S') || CASE WHEN rtrim(strftime(x, '%f'), '0') = '' "
     "THEN '' ELSE '.' || rtrim(strftime(x, '%f'), '0') END"
@@ -133,7 +152,10 @@ def _other_definitions() -> list[str]:
     text = ".".join((*_SCHEMA, "databricks_text"))
     sequence = ".".join((*_SCHEMA, "databricks_sequence"))
     octets = ".".join((*_SCHEMA, "databricks_octet_length"))
+    crc = ".".join((*_SCHEMA, "databricks_crc32"))
     return [
+        f"CREATE OR REPLACE MACRO {crc}(x VARCHAR) AS {_crc32_of('encode(x)')}, "
+        f"(x BLOB) AS {_crc32_of('x')}",
         f"CREATE OR REPLACE MACRO {sequence}{_SEQUENCE}",
         f"CREATE OR REPLACE MACRO {octets}(x VARCHAR) AS strlen(x), (x BLOB) AS octet_length(x)",
         f"CREATE OR REPLACE MACRO {reverse}(x VARCHAR) AS reverse(x), (x) AS list_reverse(x)",

@@ -41,6 +41,9 @@ from unit_tests.local_workspace.engine.conftest import one
         ("SELECT soundex('Tymczak')", "T522"),
         ("SELECT soundex('1abc')", "1abc"),
         ("SELECT soundex('a')", "A000"),
+        ("SELECT crc32('')", 0),
+        ("SELECT crc32(CAST('Spark' AS BINARY))", 1557323817),
+        ("SELECT crc32(x) FROM VALUES ('ä€') AS t(x)", 3593337472),
     ],
 )
 def test_documented_semantics(session, sql: str, expected) -> None:
