@@ -425,6 +425,7 @@ _ANONYMOUS = {
     ("get", 2): subscripts.get,
     ("find_in_set", 2): text_functions.find_in_set,
     ("octet_length", 1): macros.octet_length,
+    ("conv", 3): text_functions.conv,
     ("crc32", 1): macros.crc32,
     ("mask", 1): text_functions.mask,
     ("mask", 2): text_functions.mask,

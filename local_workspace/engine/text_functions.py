@@ -280,3 +280,63 @@ def soundex(node: exp.Expression) -> exp.Expression:
     code = template(_SOUNDEX_CODE, ch=exp.column("ch"))
     first = template(_SOUNDEX_CODE, ch=template("left(__s, 1)", s=node.this))
     return template(_SOUNDEX, s=node.this, code=code, first=first)
+
+
+_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# conv: the digits read in base __f up to the first one that is not a digit of that base
+# (Spark stops there), as an unsigned 64-bit value; a '-' makes it two's complement unless the
+# target base is negative (then the result is signed).
+_CONV_DIGITS = (
+    f"list_transform(string_split(upper(ltrim(CAST(__n AS VARCHAR), '-')), ''), "
+    f"lambda c: position(c IN '{_DIGITS}') - 1)"
+)
+_CONV_VALUE = (
+    "list_reduce(coalesce(__d[1:list_position(list_transform(__d, "
+    "lambda x: x < 0 OR x >= abs(__f)), true) - 1], __d), "
+    "lambda acc, x: acc * abs(__f) + x, CAST(0 AS HUGEINT))"
+)
+_CONV_TEXT = (
+    "list_reduce(range(64), lambda acc, k: CASE WHEN acc.v = 0 THEN acc ELSE "
+    f"{{'v': acc.v // abs(__t), 's': substr('{_DIGITS}', CAST(acc.v % abs(__t) AS INTEGER) + 1, 1)"
+    " || acc.s} END, {'v': __v, 's': ''}).s"
+)
+
+
+def conv(number: exp.Expression, from_base: exp.Expression, to_base: exp.Expression):
+    """conv(num, fromBase, toBase) as Spark's NumberConverter: an unsigned 64-bit value ('-'
+    is two's complement), read as signed when toBase is negative; NULL for fromBase outside
+    2..36 or toBase outside ±2..36; past 2^64 - 1 is ARITHMETIC_OVERFLOW (ANSI mode)."""
+    digits = template(_CONV_DIGITS, n=number)
+    magnitude = template(_CONV_VALUE, d=digits, f=from_base)
+    negative = template("starts_with(CAST(__n AS VARCHAR), '-')", n=number)
+    overflow = raise_error(
+        "ARITHMETIC_OVERFLOW",
+        "22003",
+        'Overflow in function conv(). If necessary set "ANSI_MODE" to "false" to bypass this '
+        "error.",
+    )
+    unsigned = template(
+        "CASE WHEN __m > 18446744073709551615 THEN __overflow "
+        "WHEN __neg AND __m > 0 THEN 18446744073709551616 - __m ELSE __m END",
+        m=magnitude,
+        neg=negative,
+        overflow=overflow,
+    )
+    signed_negative = template("__t < 0 AND __u >= 9223372036854775808", t=to_base, u=unsigned)
+    shown = template(
+        "CASE WHEN __sn THEN 18446744073709551616 - __u ELSE __u END",
+        sn=signed_negative,
+        u=unsigned,
+    )
+    text = template(_CONV_TEXT, v=shown, t=to_base)
+    return template(
+        "CASE WHEN __f NOT BETWEEN 2 AND 36 OR abs(__t) NOT BETWEEN 2 AND 36 THEN NULL "
+        "WHEN CAST(__n AS VARCHAR) IN ('', '-') THEN NULL "
+        "ELSE CASE WHEN __sn THEN '-' ELSE '' END "
+        "|| CASE WHEN __text = '' THEN '0' ELSE __text END END",
+        f=from_base,
+        t=to_base,
+        n=number,
+        sn=signed_negative,
+        text=text,
+    )

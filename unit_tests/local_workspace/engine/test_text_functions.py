@@ -42,6 +42,12 @@ from unit_tests.local_workspace.engine.conftest import one
         ("SELECT soundex('1abc')", "1abc"),
         ("SELECT soundex('a')", "A000"),
         ("SELECT crc32('')", 0),
+        ("SELECT conv(-10, 16, -10)", "-16"),
+        ("SELECT conv('-10', 16, 10)", "18446744073709551600"),
+        ("SELECT conv('12z', 10, 16)", "C"),
+        ("SELECT conv('1', 1, 10)", None),
+        ("SELECT conv('5', -10, 10)", None),
+        ("SELECT conv('18446744073709551615', 10, 16)", "FFFFFFFFFFFFFFFF"),
         ("SELECT crc32(CAST('Spark' AS BINARY))", 1557323817),
         ("SELECT crc32(x) FROM VALUES ('ä€') AS t(x)", 3593337472),
     ],
@@ -55,6 +61,7 @@ def test_documented_semantics(session, sql: str, expected) -> None:
     [
         ("SELECT parse_url('http://h.com/%zz', 'PATH')", "CANNOT_DECODE_URL"),
         ("SELECT str_to_map('a:1,a:2')", "DUPLICATED_MAP_KEY"),
+        ("SELECT conv('18446744073709551616', 10, 16)", "ARITHMETIC_OVERFLOW"),
         ("SELECT format_number(1.5, '#.#')", "UNSUPPORTED_FEATURE"),
     ],
 )
