@@ -6,6 +6,10 @@ quoted); values hold control characters; cursor and key positions in the state l
 Discover and read (full refresh, incremental from such a cursor, resumed full refresh from such a
 key) must return the rows as stored, and the canary tables (checked when the session ends, see
 conftest.py) must survive.
+
+Surrogates: a STRING stores a lone surrogate escape as '?' (as Spark does); a command's output
+can hold lone surrogates (Python's stand-in for undecodable bytes), which the connector emits as
+U+FFFD, so every protocol line stays valid UTF-8 JSON.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ import pytest
 
 from integration_tests.conftest import config_for
 from integration_tests.connector_process import ConnectorRun, configured_catalog
+from integration_tests.reliability import figures
 from integration_tests.reliability.conftest import run
+from local_workspace.rest.cluster_registry import ALL_PURPOSE_ID
+from source_databricks.code.records import RECORD_SCHEMA
 
 CATALOG = 'cat `tick "q" é'
 SCHEMA = 'select "from" ü'
@@ -129,6 +136,7 @@ def test_full_refresh_reads_control_characters_and_quotes_as_stored(full_read) -
     assert by_id == value_rows()
     keys = sorted(r[KEY_COLUMN] for r in records_of(full_read, KEYED_TABLE))
     assert keys == sorted(KEYS)
+    figures.record("hostile", "identifiers and control characters, full refresh", survived=True)
 
 
 def test_incremental_from_a_cursor_that_looks_like_sql(hostile_config, discovered) -> None:
@@ -150,6 +158,7 @@ def test_incremental_from_a_cursor_that_looks_like_sql(hostile_config, discovere
         "cursor_field": "cur",
         "cursor": "zz ordinary",
     }
+    figures.record("hostile", "cursor that looks like SQL, incremental", survived=True)
 
 
 def test_a_full_refresh_resumes_from_a_key_that_looks_like_sql(
@@ -171,3 +180,61 @@ def test_a_full_refresh_resumes_from_a_key_that_looks_like_sql(
     assert result.returncode == 0, [e["message"] for e in result.errors]
     keys = sorted(r[KEY_COLUMN] for r in records_of(result, KEYED_TABLE))
     assert keys == sorted(k for k in KEYS if k >= "' OR 1=1 --")
+    figures.record("hostile", "key that looks like SQL, resumed full refresh", survived=True)
+
+
+# Lone surrogates reach a command's output as Python strings hold them: bytes decoded with
+# surrogateescape (os.fsdecode of a non-UTF-8 file name), or escapes written in the code.
+SURROGATE_COMMANDS = [
+    {"language": "python", "code": 'print("lone \\ud800 high, \\udfff low")'},
+    {"language": "python", "code": 'print(b"name-\\xff\\xfe".decode("utf-8", "surrogateescape"))'},
+    {"language": "python", "code": 'raise ValueError("bad byte \\udcff")'},
+]
+
+
+def test_lone_surrogates_in_command_output_are_emitted_as_valid_json(
+    config, workspace, tmp_path
+) -> None:
+    (tmp_path / "main.py").write_text("print('hello')\n")
+    code = {
+        "cluster_id": ALL_PURPOSE_ID,
+        "project_dir": str(tmp_path),
+        "remote_dir": "/Users/local.user@example.com/hostile-surrogates",
+        "commands": SURROGATE_COMMANDS,
+        "on_error": "continue",
+    }
+    stream = {"name": "command_results", "json_schema": RECORD_SCHEMA}
+    catalog = configured_catalog([{**stream, "supported_sync_modes": ["full_refresh"]}])
+    result = run("read", config={**config, "code_execution": code}, catalog=catalog)
+    assert result.returncode == 0, result.errors or result.stderr[-3000:]
+    assert result.non_json_lines == []
+    records = [r["data"] for r in result.records]
+    assert [r["status"] for r in records] == ["finished", "finished", "error"]
+    assert records[0]["text"] == "lone \ufffd high, \ufffd low\n"
+    assert records[1]["text"] == "name-\ufffd\ufffd\n"
+    assert records[2]["error"]["summary"] == "ValueError: bad byte \ufffd"
+    assert "\ufffd" in records[2]["error"]["traceback"]
+    figures.record("hostile", "lone surrogates in command output", emitted="U+FFFD", survived=True)
+
+
+def test_surrogate_escapes_in_a_string_column_are_read_as_spark_stores_them(sql, config) -> None:
+    """A STRING cannot hold a lone surrogate: Spark (Java) writes '?' for one written as an
+    escape, and the pair of a character outside the BMP is that character."""
+    sql.run("CREATE OR REPLACE TABLE main.rel.surrogates (id INT, s STRING)")
+    sql.run(
+        "INSERT INTO main.rel.surrogates VALUES "
+        "(1, '\\uD800x'), (2, 'y\\uDFFF'), (3, '\\uD83D\\uDE00'), (4, '\\u0000\\uFFFD')"
+    )
+    stream = {
+        "name": "surrogates",
+        "namespace": "main.rel",
+        "json_schema": {"type": "object", "properties": {}},
+        "supported_sync_modes": ["full_refresh"],
+    }
+    settings = {**config, "include_tables": ["surrogates"]}
+    result = run("read", config=settings, catalog=configured_catalog([stream]))
+    assert result.returncode == 0, result.errors
+    assert result.non_json_lines == []
+    rows = sorted((r["data"]["id"], r["data"]["s"]) for r in result.records)
+    assert rows == [(1, "?x"), (2, "y?"), (3, "\U0001f600"), (4, "\x00\ufffd")]
+    figures.record("hostile", "surrogate escapes in a STRING column", emitted="?", survived=True)

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from local_workspace.contexts.context import Command, ExecutionContext
 from local_workspace.rest.compute import Compute
 from local_workspace.rest.errors import ApiError
-from local_workspace.rest.http import json_body, reply, required
+from local_workspace.rest.http import AsciiJSONResponse, json_body, reply, required
 from local_workspace.rest.local_admin import compute_admin_routes
 
 LANGUAGES = ("python", "sql")
@@ -77,7 +77,7 @@ class _CommandApi:
         command = self._command(request.query_params)
         if not command.done.is_set():
             await run_in_threadpool(command.done.wait, STATUS_WAIT_SECONDS)
-        return reply(_status(command))
+        return AsciiJSONResponse(_status(command))  # results hold whatever the code printed
 
     async def cancel(self, request: Request) -> JSONResponse:
         body = await json_body(request)

@@ -64,3 +64,11 @@ def wire(shape: Any) -> dict[str, Any]:
 
 def reply(body: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({} if body is None else body, headers=headers)
+
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: text that no UTF-8 can carry (a lone
+    surrogate in a command's output) still goes out, as the escape Python's json writes."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")

@@ -2,7 +2,9 @@
 
 Command output is capped so one record stays small: text at MAX_TEXT_CHARS, a table at
 MAX_TABLE_ROWS rows. `text_truncated` / `table.truncated` say when something was cut, by the
-cluster (its own output limits) or here.
+cluster (its own output limits) or here. A lone surrogate (Python's stand-in for an undecodable
+byte, or an escape in the code) cannot be written as UTF-8, so it is emitted as U+FFFD; a
+surrogate pair becomes the character it encodes.
 """
 
 from __future__ import annotations
@@ -52,7 +54,22 @@ def command_record(
         "context_id": run.context_id,
         "sync": run.sync,
     }
-    return record | result_fields(outcome.results if outcome else None)
+    return _valid_unicode(record | result_fields(outcome.results if outcome else None))
+
+
+def _valid_unicode(value: Any) -> Any:
+    """`value` with every string encodable as UTF-8 (lone surrogates → U+FFFD)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_unicode(item) for item in value]
+    return value
 
 
 def result_fields(results: Results | None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import jsonschema
+import orjson
 import pytest
 from databricks.sdk.service.compute import Results
 
@@ -118,3 +119,19 @@ def test_a_run_resumes_only_when_unfinished_and_unchanged() -> None:
 @pytest.mark.parametrize("change", [{"on_error": "continue"}, {"cluster_id": "c2"}])
 def test_the_fingerprint_follows_what_the_run_executes(change: dict) -> None:
     assert fingerprint(CONFIG.model_copy(update=change)) != fingerprint(CONFIG)
+
+
+def test_lone_surrogates_become_replacement_characters_and_pairs_their_character() -> None:
+    data = record(
+        {
+            "resultType": "table",
+            "data": [["x\ud800y", "\ud83d\ude00"]],
+            "schema": [{"name": "n\udcff", "type": '"string"'}],
+            "isJsonSchema": True,
+        }
+    )
+    assert data["table"]["rows"] == [["x\ufffdy", "\U0001f600"]]
+    assert data["table"]["columns"][0]["name"] == "n\ufffd"
+    error = record({"resultType": "error", "summary": "ValueError: bad \udcff", "cause": "\ud800"})
+    assert error["error"] == {"summary": "ValueError: bad \ufffd", "traceback": "\ufffd"}
+    assert orjson.loads(orjson.dumps(error))["error"]["traceback"] == "\ufffd"
