@@ -132,6 +132,7 @@ def test_result_files_need_no_token_and_unknown_links_are_refused_as_by_s3(works
     assert status == 403 and "<Code>AccessDenied</Code>" in body
     assert _get(workspace, "/cloud-fetch/not-a-link")[0] == 403
     assert _get(workspace, "/local/results")[0] == 401  # the record needs the token
+    assert _get(workspace, "/local/cloud-fetch/expire", method="POST")[0] == 401
 
 
 def test_an_expired_link_is_refused_and_the_client_raises(tmp_path):
@@ -148,11 +149,12 @@ def test_an_expired_link_is_refused_and_the_client_raises(tmp_path):
         assert _files(ws) == []  # expired files are deleted
 
 
-def _get(ws: RunningWorkspace, path: str) -> tuple[int, str]:
-    """Status and (error) body of a GET without a token."""
+def _get(ws: RunningWorkspace, path: str, method: str = "GET") -> tuple[int, str]:
+    """Status and (error) body of a request without a token."""
     tls = ssl.create_default_context(cafile=str(ws.ca_file))
+    request = urllib.request.Request(ws.url + path, method=method)
     try:
-        with urllib.request.urlopen(ws.url + path, context=tls, timeout=30) as reply:
+        with urllib.request.urlopen(request, context=tls, timeout=30) as reply:
             reply.read()
             return reply.status, ""
     except urllib.error.HTTPError as error:
