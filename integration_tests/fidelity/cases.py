@@ -581,6 +581,8 @@ CASTS = [
         fn("cast"),
     ),
     case("cast_false_int", "SELECT cast(FALSE AS INT)", 0, fn("cast")),
+    case("decimal_function", "SELECT decimal('5.2')", 5, fn("decimal")),
+    case("bigint_function", "SELECT bigint('5')", 5, fn("bigint")),
     case(
         "cast_timestamp_string",
         "SELECT cast(TIMESTAMP'2022-02-28 10:30:00' AS STRING)",

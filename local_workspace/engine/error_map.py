@@ -133,6 +133,14 @@ ERROR_MAP: list[Row] = [
     ),
     Row(
         duckdb.ConversionException,
+        r"(?P<what>Date|Time|Timestamp) out of range: (?P<value>\S+)",
+        "DATETIME_FIELD_OUT_OF_BOUNDS",
+        "22023",
+        '{what} field out of bounds: {value}. If necessary set "ANSI_MODE" to "false" to '
+        "bypass this error.",
+    ),
+    Row(
+        duckdb.ConversionException,
         r"Failed to cast decimal value (?P<value>\S+) to type (?P<type>\w+)",
         "CAST_OVERFLOW",
         "22003",

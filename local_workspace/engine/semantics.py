@@ -154,6 +154,35 @@ def _timestamps_as_text(tree: exp.Expression, ctx) -> exp.Expression:
     return tree
 
 
+_CAST_FUNCTIONS = {
+    "bigint": "BIGINT",
+    "long": "BIGINT",
+    "smallint": "SMALLINT",
+    "tinyint": "TINYINT",
+    "decimal": "DECIMAL(10, 0)",
+    "binary": "BLOB",
+}
+
+
+def _cast_functions(tree: exp.Expression, ctx) -> exp.Expression:
+    """Function-style casts: ``bigint(x)``, ``decimal(x)`` (DECIMAL(10, 0)) & co. are casts;
+    ``timestamp(x)`` is a TIMESTAMP in the session zone, as ``CAST(x AS TIMESTAMP)`` is (sqlglot
+    reads the function as TIMESTAMP_NTZ). Runs first, so rules' own casts are left alone."""
+
+    def build(node: exp.Expression):
+        if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.TIMESTAMP:
+            if not isinstance(node.parent, exp.FromTimeZone | exp.AtTimeZone):  # sqlglot's own
+                node.set("to", exp.DataType.build("TIMESTAMPTZ"))
+            return None
+        if isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
+            kind = _CAST_FUNCTIONS.get(node.name.lower())
+            if kind is not None:
+                return exp.cast(node.expressions[0].copy(), exp.DataType.build(kind))
+        return None
+
+    return _replace_all(tree, exp.Func, build)
+
+
 def _dayofweek(tree: exp.Expression, ctx) -> exp.Expression:
     return _replace_all(
         tree, exp.DayOfWeek, lambda n: exp.Paren(this=exp.Add(this=n.copy(), expression=_one()))
@@ -425,6 +454,7 @@ _ANONYMOUS = {
     ("get", 2): subscripts.get,
     ("find_in_set", 2): text_functions.find_in_set,
     ("octet_length", 1): macros.octet_length,
+    ("cardinality", 1): lambda x: exp.cast(_call("cardinality", x), exp.DataType.build("INT")),
     ("conv", 3): text_functions.conv,
     ("crc32", 1): macros.crc32,
     ("mask", 1): text_functions.mask,
@@ -655,6 +685,7 @@ def _functions(tree: exp.Expression, ctx) -> exp.Expression:
 
 RULES = [
     _remember_names,
+    _cast_functions,
     _functions,
     _year_month_shifts,
     _compound_intervals,

@@ -114,3 +114,22 @@ def test_timestamps_read_as_databricks_writes_them_in_strings(session) -> None:
             "d": [1, 2],
         }
     ]
+
+
+def test_function_style_casts(session) -> None:
+    sql = (
+        "SELECT bigint(2.7) AS b, tinyint(-2.9) AS t, decimal('1.5') AS d, long(3) AS l, "
+        "typeof(timestamp('2024-01-01 10:00:00')) AS ts, cardinality(array(1, 2)) AS c"
+    )
+    assert rows(session, sql) == [
+        {"b": 2, "t": -2, "d": 2, "l": 3, "ts": "TIMESTAMP WITH TIME ZONE", "c": 2}
+    ]
+
+
+def test_a_date_out_of_range_is_a_field_out_of_bounds(session) -> None:
+    with pytest.raises(SqlError) as error:
+        session.execute("SELECT make_date(2024, 2, 30)").reader.read_all()
+    assert (error.value.error_class, error.value.sqlstate) == (
+        "DATETIME_FIELD_OUT_OF_BOUNDS",
+        "22023",
+    )
