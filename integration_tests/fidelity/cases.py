@@ -1503,6 +1503,25 @@ ERRORS_CASES = [
     error("div_by_zero", "SELECT 3 div 0", "DIVIDE_BY_ZERO", fn("div")),
     error("mod_by_zero", "SELECT 5 % 0", "DIVIDE_BY_ZERO", fn("percentsign")),
     error("arithmetic_overflow", "SELECT 2147483647 + 1", "ARITHMETIC_OVERFLOW", fn("plussign")),
+    error("tinyint_overflow", "SELECT -100Y - 100Y", "ARITHMETIC_OVERFLOW", fn("minussign")),
+    case(
+        "minus_date_months",
+        "SELECT DATE'2021-03-20' - INTERVAL '2' MONTH",
+        "2021-01-20",
+        fn("minussign"),
+    ),
+    case(
+        "minus_timestamp_seconds",
+        "SELECT TIMESTAMP'2021-03-20 12:15:29' - INTERVAL '3' SECOND",
+        "2021-03-20 12:15:26",
+        fn("minussign"),
+    ),
+    case(
+        "minus_month_end",
+        "SELECT DATE'2021-03-31' - INTERVAL '1' MONTH",
+        "2021-02-28",
+        fn("minussign"),
+    ),
     error(
         "table_not_found",
         "SELECT * FROM main.fidelity.no_such_table",
