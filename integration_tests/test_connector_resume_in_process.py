@@ -146,23 +146,36 @@ def test_a_change_feed_snapshot_resumes_at_its_last_key(workspace, config) -> No
     assert final["snapshot_complete"] is True and final["snapshot_position"] is None
 
 
-def test_an_unkeyed_read_restarts_while_it_has_emitted_nothing(workspace, config) -> None:
-    catalog = configured_catalog([stream("unkeyed")])
-    # Count the statements of a clean read: the view's SELECT is its last (no version to pin).
-    switches = FaultSwitches(workspace)
-    switches.clear()
-    switches.arm(kind="expire_session", rpc="ExecuteStatement", skip=10_000)
-    run_connector("read", config=config, catalog=catalog)
-    statements = switches.state()["faults"][0]["seen"]
+def test_an_unkeyed_read_that_emitted_rows_fails_as_transient(unkeyed_dropped) -> None:
+    run, injected, _ = unkeyed_dropped
+    assert injected == 1 and run.returncode != 0
+    assert {e["failure_type"] for e in run.errors} == {"transient_error"}
+    assert 0 < len(run.records) < ROWS and "attempt 1 of 3" not in logs(run)
+
+
+def test_an_unkeyed_read_restarts_while_it_has_emitted_nothing(
+    workspace, config, unkeyed_dropped
+) -> None:
+    _, _, statements = unkeyed_dropped  # the view's SELECT was the last: it had no version to pin
     fault = {"kind": "expire_session", "rpc": "ExecuteStatement", "skip": statements - 1}
+    catalog = configured_catalog([stream("unkeyed")])
     run, injected = read_with_fault(workspace, config, fault, catalog)
     assert_complete(run, injected)
     assert len(run.records) == ROWS and "resuming from the start" in logs(run)
 
 
-def test_an_unkeyed_read_that_emitted_rows_fails_as_transient(workspace, config) -> None:
-    catalog = configured_catalog([stream("unkeyed")])
-    run, injected = read_with_fault(workspace, config, MID_FETCH["connection dropped"], catalog)
-    assert injected == 1 and run.returncode != 0
-    assert {e["failure_type"] for e in run.errors} == {"transient_error"}
-    assert 0 < len(run.records) < ROWS and "attempt 1 of 3" not in logs(run)
+@pytest.fixture(scope="module")
+def unkeyed_dropped(workspace, config) -> tuple[ConnectorRun, int, int]:
+    """A view read whose connection drops mid-fetch: the run, the drops, and its statements."""
+    switches = FaultSwitches(workspace)
+    switches.clear()
+    switches.arm(retry_after=1, **MID_FETCH["connection dropped"])
+    # Never fires: it counts the read's statements.
+    switches.arm(kind="expire_session", rpc="ExecuteStatement", skip=10_000)
+    try:
+        run = run_connector("read", config=config, catalog=configured_catalog([stream("unkeyed")]))
+    finally:
+        faults = switches.state()["faults"]
+        switches.clear()
+    statements = next(f["seen"] for f in faults if f["kind"] == "expire_session")
+    return run, switches.injected("drop_connection"), statements
