@@ -131,7 +131,11 @@ def build_app(workspace: Workspace) -> ASGIApp:
         ],
         exception_handlers=EXCEPTION_HANDLERS,
     )
-    return app if files is None else _WithResultFiles(app, Router([result_file_route(files)]))
+    if files is None:
+        return app
+    # Faults with a path (``unavailable``, ``drop_connection``) reach file downloads too.
+    downloads = FaultMiddleware(Router([result_file_route(files)]), faults=workspace.faults)
+    return _WithResultFiles(app, downloads)
 
 
 class _WithResultFiles:

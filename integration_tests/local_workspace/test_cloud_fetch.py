@@ -20,6 +20,7 @@ import pyarrow as pa
 import pytest
 from databricks import sql
 
+from integration_tests.fault_switches import FaultSwitches
 from integration_tests.local_workspace_process import RunningWorkspace, running_workspace
 from integration_tests.sent_results import last_sent
 
@@ -147,6 +148,17 @@ def test_an_expired_link_is_refused_and_the_client_raises(tmp_path):
         with pytest.raises(Exception, match=r"(?s)HTTP 403.*Request has expired"):
             cursor.fetchall_arrow()
         assert _files(ws) == []  # expired files are deleted
+
+
+def test_a_download_answered_503_is_retried_by_the_client(workspace):
+    switches = FaultSwitches(workspace)
+    switches.arm(kind="unavailable", path="/cloud-fetch/", count=1, retry_after=1)
+    try:
+        fetched = _read(workspace, _query("download-503", "ORDER BY id"), "fetchall_arrow")
+    finally:
+        switches.clear()
+    assert switches.injected("unavailable") == 1
+    assert fetched.column("id").to_pylist() == list(range(ROWS))
 
 
 def _get(ws: RunningWorkspace, path: str, method: str = "GET") -> tuple[int, str]:
