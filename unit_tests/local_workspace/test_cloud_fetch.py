@@ -85,6 +85,17 @@ def test_closing_the_operation_deletes_its_files(client, files):
     assert list(files.directory.iterdir()) == []
 
 
+def test_closing_the_session_deletes_the_files_of_its_operations(client, files):
+    session = client.OpenSession(T.TOpenSessionReq(client_protocol_i64=42247)).sessionHandle
+    req = T.TExecuteStatementReq(
+        sessionHandle=session, statement="range", getDirectResults=DIRECT, canDownloadResult=True
+    )
+    client.ExecuteStatement(req)
+    assert files.file_count() > 0
+    client.CloseSession(T.TCloseSessionReq(sessionHandle=session))
+    assert files.file_count() == 0
+
+
 def test_an_expired_link_is_refused_as_expired_and_its_file_deleted(client, files):
     link = _execute(client, "range", canDownloadResult=True).directResults.resultSet.results
     file_id = link.resultLinks[0].fileLink.rsplit("/", 1)[1]
