@@ -426,6 +426,12 @@ DATETIME = [
         "INVALID_DATETIME_PATTERN",
         fn("date_format"),
     ),
+    case(
+        "make_interval",
+        "SELECT make_interval(100, 11, 1, 1, 12, 30, 01.001001)",
+        "100 years 11 months 8 days 12 hours 30 minutes 1.001001 seconds",
+        fn("make_interval"),
+    ),
     case("date_part_dow", "SELECT date_part('DOW', DATE'2019-08-12')", 2, fn("date_part")),
     case("date_part_dow_iso", "SELECT date_part('DOW_ISO', DATE'2019-08-12')", 1, fn("date_part")),
     case("extract_dow", "SELECT extract(DOW FROM DATE'2019-08-11')", 1, fn("date_part")),
@@ -948,6 +954,12 @@ COLLECTIONS = [
         fn("flatten"),
     ),
     case("sequence", "SELECT sequence(1, 5)", [1, 2, 3, 4, 5], fn("sequence")),
+    case(
+        "arrays_zip",
+        "SELECT arrays_zip(array(1, 2, 3), array(2, 3, 4))",
+        [{"0": 1, "1": 2}, {"0": 2, "1": 3}, {"0": 3, "1": 4}],
+        fn("arrays_zip"),
+    ),
     case("sequence_down", "SELECT sequence(5, 1)", [5, 4, 3, 2, 1], fn("sequence")),
     case(
         "sequence_dates",

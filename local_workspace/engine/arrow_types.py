@@ -7,6 +7,8 @@ decimal128(38,0).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pyarrow as pa
 
 _STRINGS = (pa.types.is_large_string, pa.types.is_string_view)
@@ -56,10 +58,14 @@ def _interval_strings(column: pa.Array) -> pa.Array:
 
 
 def interval_text(months: int, days: int, nanoseconds: int) -> str:
-    """Databricks' text for an interval: 'Y-M' (year-month) or 'D HH:MM:SS.fffffffff'."""
+    """Databricks' text for an interval: 'Y-M' (year-month), 'D HH:MM:SS.fffffffff'
+    (day-time), or for one with both parts (``make_interval``) the calendar interval's
+    '100 years 11 months 8 days 12 hours 30 minutes 1.001001 seconds'."""
     if months and not days and not nanoseconds:
         sign = "-" if months < 0 else ""
         return f"{sign}{abs(months) // 12}-{abs(months) % 12}"
+    if months:
+        return _calendar_interval_text(months, days, nanoseconds // 1000)
     total = days * 86_400_000_000_000 + nanoseconds
     sign, total = ("-" if total < 0 else ""), abs(total)
     seconds, fraction = divmod(total, 1_000_000_000)
@@ -67,6 +73,25 @@ def interval_text(months: int, days: int, nanoseconds: int) -> str:
     hours, minute = divmod(minutes, 60)
     day, hour = divmod(hours, 24)
     return f"{sign}{day} {hour:02d}:{minute:02d}:{second:02d}.{fraction:09d}"
+
+
+def _calendar_interval_text(months: int, days: int, micros: int) -> str:
+    """Spark's CalendarInterval.toString: non-zero units, seconds with their fraction."""
+    parts = [
+        (int(months / 12), "years"),
+        (int(months - int(months / 12) * 12), "months"),
+        (days, "days"),
+    ]
+    hours = int(micros / 3_600_000_000)
+    rest = micros - hours * 3_600_000_000
+    minutes = int(rest / 60_000_000)
+    rest -= minutes * 60_000_000
+    parts += [(hours, "hours"), (minutes, "minutes")]
+    text = [f"{value} {unit}" for value, unit in parts if value]
+    if rest:
+        seconds = (Decimal(rest) / 1_000_000).normalize()
+        text.append(f"{seconds:f} seconds")
+    return " ".join(text)
 
 
 def databricks_schema(

@@ -590,6 +590,25 @@ def _to_char(node: exp.ToChar):
     return date_functions.to_char(node.this, fmt) if fmt is not None else None
 
 
+def _arrays_zip(node: exp.ArraysZip) -> exp.Expression:
+    """arrays_zip: structs whose fields are named after column arguments, else "0", "1", ...
+    (sqlglot names them $1, $2); shorter arrays are padded with NULLs."""
+    arrays = node.expressions
+    names = [a.name if isinstance(a, exp.Column) else str(i) for i, a in enumerate(arrays)]
+    parts = {f"a{i}": a for i, a in enumerate(arrays)}
+    fields = ", ".join(
+        f"{exp.Literal.string(n).sql('duckdb')}: list_extract(__a{i}, __zip + 1)"
+        for i, n in enumerate(names)
+    )
+    missing = " OR ".join(f"__a{i} IS NULL" for i in range(len(arrays)))
+    lengths = ", ".join(f"len(__a{i})" for i in range(len(arrays)))
+    return _template(
+        f"CASE WHEN {missing} THEN NULL ELSE list_transform(range(greatest({lengths})), "
+        f"lambda __zip: {{{fields}}}) END",
+        **parts,
+    )
+
+
 def _window_arguments(node: exp.Expression):
     """rank(b)/dense_rank(b)/percent_rank(b): Databricks ignores the arguments."""
     node.set("expressions", [])
@@ -645,6 +664,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.StrToMap, text_functions.str_to_map),
     (exp.ParseUrl, text_functions.parse_url),
     (exp.Soundex, text_functions.soundex),
+    (exp.ArraysZip, _arrays_zip),
     (exp.RegexpReplace, text_functions.regexp_replace),
     (exp.ArraySize, lambda n: exp.cast(_call("cardinality", n.this), exp.DataType.build("INT"))),
     (exp.Reverse, lambda n: macros.reverse(n.this)),

@@ -103,3 +103,9 @@ def test_explode_of_a_map_yields_keys_and_values(session) -> None:
     sql = "SELECT explode(map_from_arrays(array('x'), array(1))) AS (k, v)"
     assert rows(session, sql) == [{"k": "x", "v": 1}]
     assert rows(session, "SELECT explode(array(1, 2)) AS (n)") == [{"n": 1}, {"n": 2}]
+
+
+def test_arrays_zip_names_fields_like_spark(session) -> None:
+    sql = "SELECT arrays_zip(a, b) AS z FROM VALUES (array(1), array('x', 'y')) AS t(a, b)"
+    assert rows(session, sql) == [{"z": [{"a": 1, "b": "x"}, {"a": None, "b": "y"}]}]
+    assert one(session, "SELECT arrays_zip(array(1), array(2))") == [{"0": 1, "1": 2}]

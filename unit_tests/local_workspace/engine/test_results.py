@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 from local_workspace.engine import Parameter, SqlError
+from local_workspace.engine.arrow_types import interval_text
 from local_workspace.engine.results import BATCH_ROWS
 from unit_tests.local_workspace.engine.conftest import one, rows
 
@@ -147,3 +148,12 @@ def test_aggregates_have_databricks_result_types(session) -> None:
     assert result.schema.types == [pa.int64(), pa.int64(), pa.int32(), pa.int32()]
     assert result.schema.names == ["s", "i", "a", "a"]
     assert result.reader.read_all().to_pydict() == {"s": [45], "i": [45], "a": [2]}
+
+
+def test_an_interval_with_months_and_days_is_a_calendar_interval() -> None:
+    nanos = ((12 * 60 + 30) * 60 + 1) * 1_000_000_000 + 1_001_000
+    assert interval_text(1211, 8, nanos) == (
+        "100 years 11 months 8 days 12 hours 30 minutes 1.001001 seconds"
+    )
+    assert interval_text(14, 0, 0) == "1-2"
+    assert interval_text(0, 3, 14_706_000_000_000) == "3 04:05:06.000000000"
