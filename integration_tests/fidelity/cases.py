@@ -955,6 +955,42 @@ COLLECTIONS = [
     ),
     case("sequence", "SELECT sequence(1, 5)", [1, 2, 3, 4, 5], fn("sequence")),
     case(
+        "array_insert",
+        "SELECT array_insert(array('a', 'b', 'c'), 1, 'z')",
+        ["z", "a", "b", "c"],
+        fn("array_insert"),
+    ),
+    error(
+        "array_insert_zero",
+        "SELECT array_insert(array('a', 'b', 'c'), 0, 'z')",
+        "INVALID_INDEX_OF_ZERO",
+        fn("array_insert"),
+    ),
+    case(
+        "array_insert_last",
+        "SELECT array_insert(array('a', 'b', 'c'), -1, 'z')",
+        ["a", "b", "c", "z"],
+        fn("array_insert"),
+    ),
+    case(
+        "array_insert_pad_end",
+        "SELECT array_insert(array('a', 'b', 'c'), 5, 'z')",
+        ["a", "b", "c", None, "z"],
+        fn("array_insert"),
+    ),
+    case(
+        "array_insert_pad_start",
+        "SELECT array_insert(array('a', 'b', 'c'), -5, 'z')",
+        ["z", None, "a", "b", "c"],
+        fn("array_insert"),
+    ),
+    case(
+        "array_insert_null",
+        "SELECT array_insert(array('a', 'b', 'c'), 2, cast(NULL AS STRING))",
+        ["a", None, "b", "c"],
+        fn("array_insert"),
+    ),
+    case(
         "arrays_zip",
         "SELECT arrays_zip(array(1, 2, 3), array(2, 3, 4))",
         [{"0": 1, "1": 2}, {"0": 2, "1": 3}, {"0": 3, "1": 4}],

@@ -1,5 +1,5 @@
 """Element access with Databricks' (ANSI mode) bounds: ``x[i]``, ``element_at``,
-``try_element_at``, ``get`` and ``elt``.
+``try_element_at``, ``get``, ``elt`` and ``array_insert``.
 
 DuckDB answers NULL for an index past the end and counts ``list[-1]`` from the end. Databricks
 raises ``INVALID_ARRAY_INDEX`` for ``arr[i]`` outside 0..size-1 and for ``elt``,
@@ -88,6 +88,8 @@ def brackets(tree: exp.Expression) -> exp.Expression:
         x, i = node.this, node.expressions[0]
         if isinstance(i, exp.Literal) and i.is_string:
             continue  # a MAP key or a STRUCT field: no position
+        if isinstance(i, exp.Slice):
+            continue  # a DuckDB list slice from a template (Databricks has no slices)
         offset = node.args.get("offset") or 0
         if offset not in (0, 1):
             continue
@@ -116,4 +118,37 @@ def elt(node: exp.Elt) -> exp.Expression:
         count=count,
         error=_out_of_bounds("INVALID_ARRAY_INDEX", "the SQL function `get()`", n, values),
         at=_at(values, n),
+    )
+
+
+_NULLS = "list_transform(range(__count), lambda __n: CASE WHEN false THEN __v END)"
+_ARRAY_INSERT = (
+    "CASE WHEN __a IS NULL OR __p IS NULL THEN NULL WHEN __p = 0 THEN __zero "
+    "WHEN __at > len(__a) + 1 THEN list_concat(__a, __pad_end, [__v]) "
+    "WHEN __at < 1 THEN list_concat([__v], __pad_start, __a) "
+    "ELSE list_concat(__a[1:__at - 1], [__v], __a[__at:]) END"
+)
+
+
+def array_insert(node: exp.ArrayInsert) -> exp.Expression:
+    """array_insert(arr, pos, v): 1-based, -1 appends, past either end pads with NULLs."""
+    array, position, value = node.this, node.args["position"], node.expression
+    at = template("CASE WHEN __p > 0 THEN __p ELSE len(__a) + __p + 2 END", p=position, a=array)
+    pad_end = template(_NULLS, count=template("__at - len(__a) - 1", at=at, a=array), v=value)
+    pad_start = template(_NULLS, count=template("1 - __at", at=at), v=value)
+    zero = raise_error(
+        "INVALID_INDEX_OF_ZERO",
+        "22003",
+        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has "
+        "index 1).",
+    )
+    return template(
+        _ARRAY_INSERT,
+        a=array,
+        p=position,
+        v=value,
+        at=at,
+        zero=zero,
+        pad_end=pad_end,
+        pad_start=pad_start,
     )

@@ -57,3 +57,23 @@ def test_out_of_bounds_raises_databricks_errors(session, sql, error_class, messa
 def test_only_the_rows_out_of_bounds_fail(session) -> None:
     sql = "SELECT element_at(a, 2) AS v FROM VALUES (array(1, 2)), (array(3, 4, 5)) AS t(a)"
     assert [r["v"] for r in rows(session, sql)] == [2, 4]
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT array_insert(array(1, 2, 3, 4), 5, 5)", [1, 2, 3, 4, 5]),
+        ("SELECT array_insert(array(5, 3, 2, 1), -4, 4)", [5, 4, 3, 2, 1]),
+        ("SELECT array_insert(array(1, 2), 4, 4)", [1, 2, None, 4]),
+        ("SELECT array_insert(array(1), -3, 9)", [9, None, 1]),
+        ("SELECT array_insert(CAST(NULL AS ARRAY<INT>), 1, 1)", None),
+    ],
+)
+def test_array_insert(session, sql: str, expected) -> None:
+    assert one(session, sql) == expected
+
+
+def test_array_insert_at_zero_is_refused(session) -> None:
+    with pytest.raises(SqlError) as error:
+        session.execute("SELECT array_insert(array(1), 0, 2)").reader.read_all()
+    assert error.value.error_class == "INVALID_INDEX_OF_ZERO"
