@@ -13,7 +13,7 @@ import pytest
 from integration_tests.local_workspace_process import ROOT, RunningWorkspace, running_workspace
 
 # Recognisable, so a leak is found by a plain substring search: run_connector fails any run that
-# prints the token of its config (connector_process.assert_no_secret_printed).
+# prints the token of its config, running_workspace a server that prints its own.
 DEMO_TOKEN = "dapi" + "integrationtoken" + secrets.token_hex(8)
 
 
@@ -25,7 +25,6 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
         seed = [sys.executable, "-m", "local_workspace", "seed-demo", "--data-dir", str(data_dir)]
         subprocess.run(seed, cwd=ROOT, check=True, capture_output=True, timeout=300)
         yield workspace
-        assert DEMO_TOKEN not in "".join(workspace.output()), "the token is in the server's output"
 
 
 @pytest.fixture(scope="session")

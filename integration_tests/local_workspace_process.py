@@ -90,13 +90,16 @@ def running_workspace(
 
     ``env`` entries are added to (not replacing) this process's environment, e.g.
     ``{"LOCAL_WORKSPACE_TOKEN": ...}``; ``args`` are more ``serve`` options, e.g.
-    ``["--fault", "unavailable@ExecuteStatement"]``.
+    ``["--fault", "unavailable@ExecuteStatement"]``. After a clean exit, the server's output is
+    checked for its token (it keeps it in ``<data-dir>/token``, never in its output).
     """
     workspace = _start(DataDir(data_dir).ensure(), port, env, start_timeout, args)
     try:
         yield workspace
     finally:
         workspace.stop()
+    if len(workspace.token) >= 8:  # shorter ones a substring search would find anywhere
+        assert workspace.token not in "".join(workspace.output()), "the token is in the output"
 
 
 def _start(
