@@ -57,6 +57,16 @@ FAULTS = {
     "statement canceled by another": {"kind": "cancel_statement", **MID_FETCH},
 }
 RETRIED_IN_ONE_RUN = {name for name in FAULTS if name.endswith(("connect", "execute"))}
+# What the read must have hit (in its error, or in the log of its resume): proof that the fault
+# reached the client as it would on Databricks.
+CLIENT_SAW = {
+    "503 on fetch, retries spent": "max retry duration",
+    "429 on fetch, retries spent": "max retry duration",
+    "connection dropped mid-fetch": "Connection broken",
+    "session expired mid-read": "[INVALID_HANDLE.",
+    "warehouse stopped mid-sync": "[INVALID_HANDLE.",
+    "statement canceled by another": "[CANCELED]",
+}
 CLIENT_RETRIES = "the SQL client's retries"
 IN_PROCESS = "the connector, from its last checkpoint"
 NEXT_SYNC = "the next sync, from the last state"
@@ -179,8 +189,11 @@ def test_a_fault_loses_no_row(
         assert outcome.recovered_by == CLIENT_RETRIES, first.errors
         bound = clean_read_seconds + outcome.injected * RETRY_WAIT + SLACK_SECONDS
         assert outcome.seconds < bound, f"{outcome.seconds:.1f} s: retries not bounded"
-    if fault.endswith("retries spent"):
-        assert outcome.recovered_by != CLIENT_RETRIES, "the client's retries were not spent"
+    if fault in CLIENT_SAW:
+        assert outcome.recovered_by != CLIENT_RETRIES, "the read went on as if nothing happened"
+        warnings = [m["log"]["message"] for m in first.of_type("LOG")]
+        hit = " ".join([*warnings, *(e["message"] for e in first.errors)])
+        assert CLIENT_SAW[fault] in hit, "the read did not hit the error the fault causes"
 
 
 def test_a_transient_failure_is_transient_in_every_error_trace() -> None:
