@@ -666,6 +666,7 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.Soundex, text_functions.soundex),
     (exp.ArraysZip, _arrays_zip),
     (exp.ArrayInsert, subscripts.array_insert),
+    (exp.ArraySlice, subscripts.slice_bounds),
     (exp.RegexpReplace, text_functions.regexp_replace),
     (exp.ArraySize, lambda n: exp.cast(_call("cardinality", n.this), exp.DataType.build("INT"))),
     (exp.Reverse, lambda n: macros.reverse(n.this)),

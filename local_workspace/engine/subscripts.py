@@ -1,5 +1,5 @@
 """Element access with Databricks' (ANSI mode) bounds: ``x[i]``, ``element_at``,
-``try_element_at``, ``get``, ``elt`` and ``array_insert``.
+``try_element_at``, ``get``, ``elt``, ``array_insert`` and ``slice``.
 
 DuckDB answers NULL for an index past the end and counts ``list[-1]`` from the end. Databricks
 raises ``INVALID_ARRAY_INDEX`` for ``arr[i]`` outside 0..size-1 and for ``elt``,
@@ -151,4 +151,34 @@ def array_insert(node: exp.ArrayInsert) -> exp.Expression:
         zero=zero,
         pad_end=pad_end,
         pad_start=pad_start,
+    )
+
+
+def slice_bounds(node: exp.ArraySlice):
+    """slice(arr, start, length): start 0 and a negative length are INVALID_PARAMETER_VALUE
+    (DuckDB answers an empty array)."""
+    if not node.args.get("is_length") or node.meta.get(_DONE):
+        return None
+    node.meta[_DONE] = True
+    start, length = node.args["start"], node.args["end"]
+    invalid = "The value of parameter(s) `{0}` in `slice` is invalid: "
+    zero = raise_error(
+        "INVALID_PARAMETER_VALUE.START",
+        "22023",
+        invalid.format("start") + "Expects a positive or a negative value for `start`, but got 0.",
+    )
+    negative = raise_error(
+        "INVALID_PARAMETER_VALUE.LENGTH",
+        "22023",
+        invalid.format("length") + "Expects `length` greater than or equal to 0, but got ",
+        length,
+        ".",
+    )
+    return template(
+        "CASE WHEN __s = 0 THEN __zero WHEN __l < 0 THEN __negative ELSE __slice END",
+        s=start,
+        l=length,
+        zero=zero,
+        negative=negative,
+        slice=node,
     )

@@ -77,3 +77,17 @@ def test_array_insert_at_zero_is_refused(session) -> None:
     with pytest.raises(SqlError) as error:
         session.execute("SELECT array_insert(array(1), 0, 2)").reader.read_all()
     assert error.value.error_class == "INVALID_INDEX_OF_ZERO"
+
+
+@pytest.mark.parametrize(
+    ("sql", "error_class"),
+    [
+        ("SELECT slice(array(1, 2, 3), 0, 1)", "INVALID_PARAMETER_VALUE.START"),
+        ("SELECT slice(array(1, 2, 3), 1, -1)", "INVALID_PARAMETER_VALUE.LENGTH"),
+    ],
+)
+def test_slice_bounds(session, sql: str, error_class: str) -> None:
+    with pytest.raises(SqlError) as error:
+        session.execute(sql).reader.read_all()
+    assert (error.value.error_class, error.value.sqlstate) == (error_class, "22023")
+    assert one(session, "SELECT slice(array(1, 2), 5, 1)") == []
