@@ -672,6 +672,36 @@ CONDITIONAL = [
 ]
 
 AGGREGATES = [
+    case(
+        "kurtosis",
+        "SELECT kurtosis(col) FROM VALUES (-10), (-20), (100), (100), (1000) AS tab(col)",
+        0.16212458373485106,
+        fn("kurtosis"),
+    ),
+    case(
+        "kurtosis_distinct",
+        "SELECT kurtosis(DISTINCT col) FROM VALUES (-10), (-20), (100), (100), (1000) AS tab(col)",
+        -0.7014368047529627,
+        fn("kurtosis"),
+    ),
+    case(
+        "kurtosis_small",
+        "SELECT kurtosis(col) FROM VALUES (1), (10), (100), (10), (1) as tab(col)",
+        0.19432323191699075,
+        fn("kurtosis"),
+    ),
+    case(
+        "skewness",
+        "SELECT skewness(col) FROM VALUES (-10), (-20), (100), (1000) AS tab(col)",
+        1.1135657469022013,
+        fn("skewness"),
+    ),
+    case(
+        "any_aggregate",
+        "SELECT any(col) FROM VALUES (true), (false), (false) AS tab(col)",
+        True,
+        fn("any"),
+    ),
     case("sum", "SELECT sum(col) FROM VALUES (5), (10), (15) AS tab(col)", 30, fn("sum")),
     case("sum_nulls", "SELECT sum(col) FROM VALUES (NULL), (10), (15) AS tab(col)", 25, fn("sum")),
     case(

@@ -41,6 +41,7 @@ from local_workspace.engine import (
     text_functions,
 )
 from local_workspace.engine.dialect import DIALECT
+from local_workspace.engine.errors import SqlError
 from local_workspace.engine.templates import call as _call
 from local_workspace.engine.templates import parsed as _parsed
 from local_workspace.engine.templates import template as _template
@@ -471,6 +472,8 @@ _ANONYMOUS = {
     ("try_to_date", 2): date_functions.try_parse("to_date"),
     ("to_varchar", 2): date_functions.to_char,
     ("date_part", 2): date_functions.date_part_day_of_week,
+    ("std", 1): lambda x: _call("stddev_samp", x),
+    ("some", 1): lambda x: _call("bool_or", x),
     ("every", 1): lambda x: _call("bool_and", x),
     ("try_sum", 1): lambda x: _call("sum", x),
     ("try_avg", 1): lambda x: _call("avg", x),
@@ -609,6 +612,26 @@ def _arrays_zip(node: exp.ArraysZip) -> exp.Expression:
     )
 
 
+def _skewness(node: exp.Skewness) -> exp.Expression:
+    """Spark's skewness is the population statistic; DuckDB's is the sample one."""
+    if isinstance(node.parent, exp.Window | exp.Filter):
+        raise SqlError(
+            "UNSUPPORTED_FEATURE",
+            "0A000",
+            "The local workspace does not support `skewness` as a window function or with FILTER.",
+        )
+    return _template(
+        "skewness(__x) * (count(__x) - 2) / sqrt(count(__x) * (count(__x) - 1))", x=node.this
+    )
+
+
+def _any(node: exp.Any):
+    """any(x) as an aggregate is bool_or (a quantifier ``= ANY (subquery)`` stays)."""
+    if isinstance(node.this, exp.Subquery | exp.Select | exp.Tuple):
+        return None
+    return _call("bool_or", node.this)
+
+
 def _window_arguments(node: exp.Expression):
     """rank(b)/dense_rank(b)/percent_rank(b): Databricks ignores the arguments."""
     node.set("expressions", [])
@@ -665,6 +688,9 @@ _FUNCTIONS: list[tuple[type, object]] = [
     (exp.ParseUrl, text_functions.parse_url),
     (exp.Soundex, text_functions.soundex),
     (exp.ArraysZip, _arrays_zip),
+    (exp.Kurtosis, lambda n: _call("kurtosis_pop", n.this)),
+    (exp.Skewness, _skewness),
+    (exp.Any, _any),
     (exp.ArrayInsert, subscripts.array_insert),
     (exp.ArraySlice, subscripts.slice_bounds),
     (exp.RegexpReplace, text_functions.regexp_replace),

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from local_workspace.engine import SqlError
-from unit_tests.local_workspace.engine.conftest import one
+from unit_tests.local_workspace.engine.conftest import one, rows
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,27 @@ def test_errors(session, sql: str, error_class: str, message: str) -> None:
         session.execute(sql).reader.read_all()
     assert error.value.error_class == error_class
     assert message in error.value.message
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT kurtosis(c) FROM VALUES (-10), (-20), (100), (1000) AS t(c)", -0.70143680475296),
+        ("SELECT skewness(c) FROM VALUES (-1000), (-100), (10), (20) AS t(c)", -1.11356574690220),
+        ("SELECT std(c) FROM VALUES (1), (2), (3) AS t(c)", 1.0),
+    ],
+)
+def test_population_moments(session, sql: str, expected: float) -> None:
+    assert one(session, sql) == pytest.approx(expected, rel=1e-12)
+
+
+def test_any_and_some_are_bool_or_but_any_subqueries_stay(session) -> None:
+    sql = "SELECT any(c) AS a, some(c) AS s FROM VALUES (false), (true) AS t(c)"
+    assert rows(session, sql) == [{"a": True, "s": True}]
+    assert one(session, "SELECT 2 = ANY (SELECT 1)") is False
+
+
+def test_skewness_over_a_window_is_refused_plainly(session) -> None:
+    with pytest.raises(SqlError) as error:
+        session.execute("SELECT skewness(c) OVER () FROM VALUES (1), (2), (9) AS t(c)")
+    assert error.value.error_class == "UNSUPPORTED_FEATURE"
