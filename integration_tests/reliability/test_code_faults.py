@@ -10,7 +10,9 @@ local workspace, injects its fault through the workspace's admin routes
   a worker that died, with the command's `error` record naming it (as any failed command);
 - no execution context is left on the workspace (`GET /local/contexts`);
 - the next run, resumed from the last STATE as Airbyte does, is consistent: every command has
-  exactly one final record, and after an interrupted upload the remote tree equals the local one.
+  exactly one final record, and after an interrupted upload the remote tree equals the local one;
+- a brief upload outage (two 503s) is retried by the connector (the SDK never retries an import)
+  and the sync succeeds.
 
 Commands synchronise with the test through files: the slow command creates `started`, then waits
 for `go` (the test's cue that the fault is in place, or that the cluster is healthy again).
@@ -337,7 +339,7 @@ def test_an_upload_cut_short_is_transient_and_the_next_sync_repairs_the_tree(
     assert first.returncode == 0, first.errors
     assert remote_tree(sdk, remote) == local_tree(project)
 
-    # Change two files and add one; the sync's imports fail for longer than the SDK retries,
+    # Change two files and add one; the sync's imports fail for longer than uploads are retried,
     # after two went through (whichever two of the manifest and the files come first).
     (project / "a.py").write_text("a = 2\n")
     (project / "b.py").write_text("b = 2\n")
@@ -365,5 +367,25 @@ def test_an_upload_cut_short_is_transient_and_the_next_sync_repairs_the_tree(
     assert repaired.returncode == 0, repaired.errors
     ok = remote_tree(sdk, remote) == local_tree(project)
     assert ok, (remote_tree(sdk, remote), local_tree(project))
-    keep(outcomes, Outcome("upload cut short (503 beyond retries)", 3, ok, error["failure_type"],
+    keep(outcomes, Outcome("upload cut short (503s past the retries)", 3, ok, error["failure_type"],
                            destroyed, ok, injected))  # fmt: skip
+
+
+def test_a_brief_upload_outage_is_retried(workspace, config, project, outcomes, sdk) -> None:
+    remote = f"{REMOTE_ROOT}/brief-outage"
+    (project / "lib.py").write_text("x = 1\n")
+    settings = code_config(config, project, remote, [py("print('synced')")])
+    settings["code_execution"]["cluster_id"] = ALL_PURPOSE_ID
+    switches = FaultSwitches(workspace)
+    switches.arm(kind="unavailable", path="/api/2.0/workspace/import", count=2)
+    try:
+        result = read(settings)
+    finally:
+        switches.clear()
+    injected = switches.injected("unavailable")
+    assert injected == 2
+    assert result.returncode == 0, result.errors
+    assert [r["status"] for r in records(result)] == ["finished"]
+    ok = remote_tree(sdk, remote) == local_tree(project)
+    assert ok
+    keep(outcomes, Outcome("upload 503 twice (retried)", 1, ok, "none", True, ok, injected))
