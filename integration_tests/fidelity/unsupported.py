@@ -10,6 +10,4 @@ UNSUPPORTED: dict[str, str] = {
     "schema_of_json": "UNRESOLVED_ROUTINE",
     # Refused plainly: number format patterns are not implemented.
     "to_char_number": "UNSUPPORTED_FEATURE",
-    # Syntax the translator does not read.
-    "pivot": "UNRESOLVED_COLUMN",  # PIVOT column names from IN aliases
 }

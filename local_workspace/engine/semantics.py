@@ -722,10 +722,22 @@ _FUNCTIONS: list[tuple[type, object]] = [
 ]
 
 
+def _pivot_names(tree: exp.Expression) -> exp.Expression:
+    """PIVOT with a single aggregate names its columns after the IN values only, as Spark does
+    (DuckDB appends the aggregate's alias: ``q1_sales``)."""
+    for pivot in tree.find_all(exp.Pivot):
+        aggregates = pivot.expressions
+        single = not pivot.args.get("unpivot") and len(aggregates) == 1
+        if single and isinstance(aggregates[0], exp.Alias):
+            pivot.set("expressions", [aggregates[0].this.copy()])
+    return tree
+
+
 def _functions(tree: exp.Expression, ctx) -> exp.Expression:
     tree = subscripts.brackets(tree)
     tree = text_functions.json_tuple_projections(tree)
     tree = generators.generator_projections(tree)
+    tree = _pivot_names(tree)
     for kind, build in _FUNCTIONS:
         tree = _replace_all(tree, kind, build)
     return tree

@@ -189,8 +189,12 @@ def _temp_views(tree: exp.Expression, ctx: Context) -> exp.Expression:
 
 
 def _subquery(body: exp.Expression, table: exp.Table) -> exp.Subquery:
+    """``body`` in place of ``table``, keeping its alias and any PIVOT/UNPIVOT on it."""
     alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier(table.name))
-    return exp.Subquery(this=body.copy(), alias=alias)
+    subquery = exp.Subquery(this=body.copy(), alias=alias)
+    if table.args.get("pivots"):
+        subquery.set("pivots", [p.copy() for p in table.args["pivots"]])
+    return subquery
 
 
 def _time_travel(tree: exp.Expression, ctx: Context) -> exp.Expression:

@@ -107,3 +107,17 @@ def test_named_parameters_bind_by_name() -> None:
     assert (
         duckdb_sql("SELECT :a, :b, :a", *params) == "SELECT CAST('1' AS INT), 'x', CAST('1' AS INT)"
     )
+
+
+def test_pivot_on_a_temp_view_keeps_the_pivot_and_names_columns_like_spark(session) -> None:
+    session.execute(
+        "CREATE TEMP VIEW s(y, q, v) AS VALUES (2018, 1, 10), (2018, 2, 20), (2019, 1, 30)"
+    )
+    result = session.execute(
+        "SELECT * FROM s PIVOT (sum(v) AS total FOR q IN (1 AS q1, 2 AS q2)) ORDER BY y"
+    )
+    assert result.schema.names == ["y", "q1", "q2"]
+    assert result.reader.read_all().to_pylist() == [
+        {"y": 2018, "q1": 10, "q2": 20},
+        {"y": 2019, "q1": 30, "q2": None},
+    ]
