@@ -121,13 +121,14 @@ def stopped_during(
     if details.state == State.RUNNING:
         return None
     reason = details.termination_reason
-    code = f"{reason.code.value}: " if reason and reason.code else ""
-    message = f" ({code}{details.state_message})" if details.state_message else ""
+    why = [reason.code.value if reason and reason.code else "", details.state_message or ""]
+    message = f" ({': '.join(filter(None, why))})" if any(why) else ""
     state = details.state.value if details.state else "in an unknown state"
     return AirbyteTracedException(
-        message=f"Cluster {cluster_id} stopped while {during} ran: it is {state}{message}. The "
-        "command may or may not have completed. The next attempt starts the cluster again "
-        "(code_execution.start_cluster) and runs the commands that have no record yet.",
+        message=f"Cluster {cluster_id} stopped while {during}: it is {state}{message}. The "
+        "command that was running may or may not have completed. The next attempt starts the "
+        "cluster again (code_execution.start_cluster) and runs the commands that have no record "
+        "yet.",
         failure_type=FailureType.transient_error,
     )
 

@@ -67,12 +67,18 @@ class ExecutionSession:
         self.context_id: str | None = None
 
     def __enter__(self) -> ExecutionSession:
-        with translate_sdk_errors(f"create an execution context on cluster {self.cluster_id}"):
-            created = self.client.command_execution.create(
-                cluster_id=self.cluster_id, language=Language.PYTHON
-            )
-            self.context_id = created.response.id
-            self._wait_context_running()
+        try:
+            with translate_sdk_errors(f"create an execution context on cluster {self.cluster_id}"):
+                created = self.client.command_execution.create(
+                    cluster_id=self.cluster_id, language=Language.PYTHON
+                )
+                self.context_id = created.response.id
+                self._wait_context_running()
+        except Exception as error:  # the cluster may have stopped since it was seen running
+            stopped = stopped_during(self.client, self.cluster_id, "its execution context started")
+            if stopped is None:
+                raise
+            raise stopped from error
         self.logger.info(f"Execution context {self.context_id} is ready")
         return self
 
@@ -96,12 +102,12 @@ class ExecutionSession:
         try:
             outcome = self._run(language, code, timeout_seconds)
         except Exception as error:
-            stopped = stopped_during(self.client, self.cluster_id, what)
+            stopped = stopped_during(self.client, self.cluster_id, f"{what} ran")
             if stopped is None:
                 raise
             raise stopped from error
         if outcome.status != "finished":
-            stopped = stopped_during(self.client, self.cluster_id, what)
+            stopped = stopped_during(self.client, self.cluster_id, f"{what} ran")
             if stopped is not None:
                 raise stopped
         return outcome

@@ -162,3 +162,13 @@ def test_a_failing_command_on_a_running_cluster_is_the_commands_error(mock) -> N
         s.run("python", "x", 60)
     assert raised.value.failure_type == FailureType.system_error
     assert "Context ctx1 does not exist" in raised.value.message
+
+
+def test_a_cluster_that_stopped_before_the_context_started_is_a_transient_error(mock) -> None:
+    refused = {"error_code": "INVALID_STATE", "message": "Cluster c1 is in state TERMINATED"}
+    mock.post(CREATE, status_code=400, json=refused)
+    mock.get(CLUSTER, json=DIED)
+    with pytest.raises(AirbyteTracedException) as raised, session(mock):
+        pass
+    assert raised.value.failure_type == FailureType.transient_error
+    assert "stopped while its execution context started" in raised.value.message
