@@ -6,7 +6,6 @@ from __future__ import annotations
 
 UNSUPPORTED: dict[str, str] = {
     # Functions DuckDB lacks and no rule maps yet.
-    "inline": "UNRESOLVED_ROUTINE",
     "schema_of_json": "UNRESOLVED_ROUTINE",
     # Refused plainly: number format patterns are not implemented.
     "to_char_number": "UNSUPPORTED_FEATURE",

@@ -1,5 +1,5 @@
 """Generator functions in the select list that DuckDB's UNNEST does not cover as Databricks does:
-``explode`` of a MAP (rows of ``key``, ``value``) and generator aliases ``AS (a, b)``.
+``explode`` of a MAP (rows of ``key``, ``value``), generator aliases ``AS (a, b)`` and ``inline``.
 
 A MAP is recognised from the expression that builds it (``map(...)``, ``map_from_arrays``,
 ``map_from_entries``, ``str_to_map``, ``map_concat``, ``map_filter``); DuckDB's own error stays
@@ -58,4 +58,49 @@ def generator_projections(tree: exp.Expression) -> exp.Expression:
             select.set("expressions", projections)
             if names_kept:
                 select.meta["names"] = kept
+    return tree
+
+
+_INLINE = "__inline"
+_AFTER = ("order", "limit", "offset", "distinct", "qualify")
+
+
+def _inline_projection(select: exp.Select) -> int | None:
+    """The position of the one ``inline(...)`` projection a query may have, else None."""
+    positions = [i for i, p in enumerate(select.expressions) if isinstance(p, exp.Inline)]
+    if len(positions) != 1 or select.args.get("group") or select.args.get("having"):
+        return None
+    others = [p for i, p in enumerate(select.expressions) if i != positions[0]]
+    if any(c.table for p in others for c in p.find_all(exp.Column)):
+        return None  # a qualified column would not resolve above the generator's subquery
+    return positions[0]
+
+
+def _subquery(select: exp.Expression, alias: str) -> exp.Subquery:
+    return exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+
+def inline_projections(tree: exp.Expression) -> exp.Expression:
+    """``SELECT a, inline(arr) FROM t WHERE c ORDER BY f`` -> one row per struct of ``arr``,
+    its fields as columns: the rows and ``UNNEST(arr)`` in a subquery, the struct's fields
+    (``s.*``, nested structs kept whole) above it, ordering and limits above that (DuckDB
+    cannot order by names a struct star expands to)."""
+    for select in list(tree.find_all(exp.Select)):
+        position = _inline_projection(select)
+        if position is None:
+            continue
+        unnest = exp.Anonymous(this="unnest", expressions=[select.expressions[position].this])
+        rows = [exp.Star()] if select.args.get("from_") else []
+        inner = exp.Select(expressions=[*rows, exp.alias_(unnest.copy(), _INLINE)])
+        for part in ("from_", "joins", "where", "laterals"):
+            inner.set(part, select.args.get(part))
+        fields = exp.Column(this=exp.Star(), table=exp.to_identifier(_INLINE))
+        projections = [fields if i == position else p for i, p in enumerate(select.expressions)]
+        middle = exp.Select(expressions=projections, from_=exp.From(this=_subquery(inner, "__g")))
+        outer = exp.Select(expressions=[exp.Star()], from_=exp.From(this=_subquery(middle, "__r")))
+        for part in _AFTER:
+            outer.set(part, select.args.get(part))
+        if select is tree:
+            return outer
+        select.replace(outer)
     return tree

@@ -737,6 +737,7 @@ def _functions(tree: exp.Expression, ctx) -> exp.Expression:
     tree = subscripts.brackets(tree)
     tree = text_functions.json_tuple_projections(tree)
     tree = generators.generator_projections(tree)
+    tree = generators.inline_projections(tree)
     tree = _pivot_names(tree)
     for kind, build in _FUNCTIONS:
         tree = _replace_all(tree, kind, build)

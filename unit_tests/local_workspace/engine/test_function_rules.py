@@ -109,3 +109,14 @@ def test_arrays_zip_names_fields_like_spark(session) -> None:
     sql = "SELECT arrays_zip(a, b) AS z FROM VALUES (array(1), array('x', 'y')) AS t(a, b)"
     assert rows(session, sql) == [{"z": [{"a": 1, "b": "x"}, {"a": None, "b": "y"}]}]
     assert one(session, "SELECT arrays_zip(array(1), array(2))") == [{"0": 1, "1": 2}]
+
+
+def test_inline_expands_struct_fields_into_columns(session) -> None:
+    result = session.execute("SELECT inline(array(struct(1, 'a'), struct(2, 'b')))")
+    assert result.schema.names == ["col1", "col2"]
+    sql = (
+        "SELECT x, inline(arr) FROM VALUES (5, array(named_struct('a', 1, 'b', "
+        "named_struct('c', 2))), 1), (6, array(named_struct('a', 3, 'b', named_struct('c', 4))), "
+        "0) AS t(x, arr, k) WHERE k = 1 ORDER BY a DESC"
+    )
+    assert rows(session, sql) == [{"x": 5, "a": 1, "b": {"c": 2}}]
