@@ -5,8 +5,6 @@ stays honest; one that starts passing must be removed)."""
 from __future__ import annotations
 
 UNSUPPORTED: dict[str, str] = {
-    # Functions DuckDB lacks and no rule maps yet.
-    "schema_of_json": "UNRESOLVED_ROUTINE",
     # Refused plainly: number format patterns are not implemented.
     "to_char_number": "UNSUPPORTED_FEATURE",
 }

@@ -35,6 +35,7 @@ from sqlglot import exp
 from local_workspace.engine import (
     date_functions,
     generators,
+    json_schema,
     macros,
     raising_functions,
     subscripts,
@@ -474,6 +475,8 @@ _ANONYMOUS = {
     ("date_part", 2): date_functions.date_part_day_of_week,
     ("std", 1): lambda x: _call("stddev_samp", x),
     ("some", 1): lambda x: _call("bool_or", x),
+    ("schema_of_json", 1): json_schema.schema_of_json,
+    ("schema_of_json", 2): json_schema.schema_of_json,
     ("every", 1): lambda x: _call("bool_and", x),
     ("try_sum", 1): lambda x: _call("sum", x),
     ("try_avg", 1): lambda x: _call("avg", x),

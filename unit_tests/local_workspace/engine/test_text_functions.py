@@ -80,3 +80,25 @@ def test_json_tuple_projects_one_column_per_key(session) -> None:
         {"n": 1, "x": "1", "y": '{"c":[1]}', "c2": None}
     ]
     assert one(session, "SELECT json_tuple('not json', 'a')") is None
+
+
+@pytest.mark.parametrize(
+    ("document", "schema"),
+    [
+        ('[{"col":0}]', "ARRAY<STRUCT<col: BIGINT>>"),
+        (
+            '{"b": [1, 2.5], "a": {"x": null}, "c": []}',
+            "STRUCT<a: STRUCT<x: STRING>, b: ARRAY<DOUBLE>, c: ARRAY<STRING>>",
+        ),
+        ('[1, "a"]', "ARRAY<STRING>"),
+        ('{"d e": 1}', "STRUCT<`d e`: BIGINT>"),
+    ],
+)
+def test_schema_of_json(session, document: str, schema: str) -> None:
+    assert one(session, f"SELECT schema_of_json('{document}')") == schema
+
+
+def test_schema_of_json_of_a_column_is_refused_plainly(session) -> None:
+    with pytest.raises(SqlError) as error:
+        session.execute("SELECT schema_of_json(x) FROM VALUES ('{}') AS t(x)")
+    assert error.value.error_class == "UNSUPPORTED_FEATURE"
