@@ -588,6 +588,12 @@ CASTS = [
     ),
     case("cast_false_int", "SELECT cast(FALSE AS INT)", 0, fn("cast")),
     case("decimal_function", "SELECT decimal('5.2')", 5, fn("decimal")),
+    case(
+        "cast_timestamp_double",
+        "SELECT cast(TIMESTAMP'1970-01-01 00:00:00.000001' AS DOUBLE)",
+        1.0e-6,
+        fn("cast"),
+    ),
     case("bigint_function", "SELECT bigint('5')", 5, fn("bigint")),
     case(
         "cast_timestamp_string",

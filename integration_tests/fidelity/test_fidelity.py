@@ -12,7 +12,7 @@ from integration_tests.fidelity.unsupported import UNSUPPORTED
 from integration_tests.local_workspace_process import running_workspace
 
 # The suite only grows: raise this when cases are added, never lower it.
-MINIMUM_CASES = 461
+MINIMUM_CASES = 462
 
 
 @pytest.fixture(scope="module")

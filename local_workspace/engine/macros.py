@@ -76,6 +76,21 @@ def _definition(kind: str, safe: bool) -> str:
     return f"CREATE OR REPLACE MACRO {qualified}" + ", ".join(overloads)
 
 
+def to_double(safe: bool, value: exp.Expression) -> exp.Expression:
+    """``CAST``/``TRY_CAST`` to DOUBLE where a TIMESTAMP is its seconds since the epoch with
+    the fraction (DuckDB has no such cast)."""
+    return _qualified(f"databricks_{'try_' if safe else ''}to_double", value)
+
+
+def _double_definition(safe: bool) -> str:
+    cast = "TRY_CAST" if safe else "CAST"
+    name = ".".join((*_SCHEMA, f"databricks_{'try_' if safe else ''}to_double"))
+    return (
+        f"CREATE OR REPLACE MACRO {name}(x TIMESTAMPTZ) AS epoch(x), "
+        f"(x VARCHAR) AS {cast}(x AS DOUBLE), (x) AS {cast}(x AS DOUBLE)"
+    )
+
+
 def _qualified(name: str, *args: exp.Expression) -> exp.Expression:
     catalog, schema = _SCHEMA
     function = exp.Anonymous(this=name, expressions=[a.copy() for a in args])
@@ -174,5 +189,5 @@ def install(connection: duckdb.DuckDBPyConnection) -> None:
     for kind in INTEGRAL:
         for safe in (False, True):
             connection.execute(_definition(kind, safe))
-    for definition in _other_definitions():
+    for definition in [*_other_definitions(), _double_definition(False), _double_definition(True)]:
         connection.execute(definition)

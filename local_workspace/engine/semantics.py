@@ -99,12 +99,14 @@ def _is_integral(node: exp.Expression) -> bool:
 
 def _truncating_casts(tree: exp.Expression, ctx) -> exp.Expression:
     def build(cast: exp.Cast):
+        safe = isinstance(cast, exp.TryCast) or bool(cast.args.get("safe"))
+        if cast.to.this == exp.DataType.Type.DOUBLE and not isinstance(cast.this, exp.Literal):
+            return macros.to_double(safe, cast.this)  # a TIMESTAMP becomes epoch seconds
         if cast.to.this not in _INTEGRAL or _is_integral(cast.this):
             return None
         if _is_fractional(cast.this):
             cast.set("this", exp.func("trunc", cast.this.copy()))
             return None
-        safe = isinstance(cast, exp.TryCast) or bool(cast.args.get("safe"))
         return macros.to_integral(cast.to.this.value, safe, cast.this)
 
     return _replace_all(tree, exp.Cast, build)

@@ -133,3 +133,11 @@ def test_a_date_out_of_range_is_a_field_out_of_bounds(session) -> None:
         "DATETIME_FIELD_OUT_OF_BOUNDS",
         "22023",
     )
+
+
+def test_a_timestamp_cast_to_double_is_epoch_seconds(session) -> None:
+    sql = (
+        "SELECT CAST(TIMESTAMP'1970-01-01 00:00:01.5' AS DOUBLE) AS d, "
+        "try_cast(s AS DOUBLE) AS t FROM VALUES ('x') AS v(s)"
+    )
+    assert rows(session, sql) == [{"d": 1.5, "t": None}]
