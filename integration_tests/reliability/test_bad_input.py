@@ -29,7 +29,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -42,14 +41,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from integration_tests.conftest import config_for
-from integration_tests.connector_process import ROOT, ConnectorRun, configured_catalog
+from integration_tests.connector_process import (
+    ConnectorRun,
+    assert_no_secret_printed,
+    configured_catalog,
+    connector_command,
+    connector_env,
+    parse_output,
+)
 from integration_tests.local_workspace_process import RunningWorkspace, running_workspace
 from integration_tests.reliability import figures
-from integration_tests.reliability.conftest import SCHEMA, SECRETS, run, run_all
+from integration_tests.reliability.conftest import SCHEMA, run, run_all
 from integration_tests.reliability.remote_tree import remote_tree, workspace_client
 from local_workspace.rest.cluster_registry import ALL_PURPOSE_ID
 from source_databricks.code.records import RECORD_SCHEMA
@@ -514,25 +519,16 @@ def run_unprivileged(command: str, **files: Any) -> ConnectorRun:
             )
         launcher = (setpriv, *WITHOUT_FILE_OVERRIDES)
     with tempfile.TemporaryDirectory() as tmp:
-        args = [*launcher, sys.executable, str(ROOT / "main.py"), command]
-        for name, content in files.items():
-            if content is not None:
-                Path(tmp, f"{name}.json").write_text(json.dumps(content))
-                args += [f"--{name}", str(Path(tmp, f"{name}.json"))]
+        args = [*launcher, *connector_command(command, Path(tmp), **files)]
         started = time.monotonic()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABRICKS_", "ARM_"))}
-        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
+        done = subprocess.run(
+            args, capture_output=True, text=True, env=connector_env(), timeout=600
+        )
         seconds = time.monotonic() - started
-    messages, other = [], []
-    for line in done.stdout.split("\n"):  # not splitlines(): JSON strings may hold U+2028
-        if line:
-            try:
-                messages.append(orjson.loads(line))
-            except orjson.JSONDecodeError:
-                other.append(line)
-    for secret in SECRETS:
-        assert secret not in done.stdout + done.stderr
-    return ConnectorRun(done.returncode, messages, done.stdout, done.stderr, seconds, other)
+    messages, other = parse_output(done.stdout)
+    result = ConnectorRun(done.returncode, messages, done.stdout, done.stderr, seconds, other)
+    assert_no_secret_printed(result, files.get("config"))
+    return result
 
 
 def user_message(case: Case, result: ConnectorRun) -> str:
