@@ -136,7 +136,9 @@ def test_full_refresh_reads_control_characters_and_quotes_as_stored(full_read) -
     assert by_id == value_rows()
     keys = sorted(r[KEY_COLUMN] for r in records_of(full_read, KEYED_TABLE))
     assert keys == sorted(KEYS)
-    figures.record("hostile", "identifiers and control characters, full refresh", survived=True)
+    figures.record(
+        "hostile_names", "identifiers and control characters, full refresh", survived=True
+    )
 
 
 def test_incremental_from_a_cursor_that_looks_like_sql(hostile_config, discovered) -> None:
@@ -158,7 +160,7 @@ def test_incremental_from_a_cursor_that_looks_like_sql(hostile_config, discovere
         "cursor_field": "cur",
         "cursor": "zz ordinary",
     }
-    figures.record("hostile", "cursor that looks like SQL, incremental", survived=True)
+    figures.record("hostile_names", "cursor that looks like SQL, incremental", survived=True)
 
 
 def test_a_full_refresh_resumes_from_a_key_that_looks_like_sql(
@@ -180,7 +182,7 @@ def test_a_full_refresh_resumes_from_a_key_that_looks_like_sql(
     assert result.returncode == 0, [e["message"] for e in result.errors]
     keys = sorted(r[KEY_COLUMN] for r in records_of(result, KEYED_TABLE))
     assert keys == sorted(k for k in KEYS if k >= "' OR 1=1 --")
-    figures.record("hostile", "key that looks like SQL, resumed full refresh", survived=True)
+    figures.record("hostile_names", "key that looks like SQL, resumed full refresh", survived=True)
 
 
 # Lone surrogates reach a command's output as Python strings hold them: bytes decoded with
@@ -214,7 +216,9 @@ def test_lone_surrogates_in_command_output_are_emitted_as_valid_json(
     assert records[1]["text"] == "name-\ufffd\ufffd\n"
     assert records[2]["error"]["summary"] == "ValueError: bad byte \ufffd"
     assert "\ufffd" in records[2]["error"]["traceback"]
-    figures.record("hostile", "lone surrogates in command output", emitted="U+FFFD", survived=True)
+    figures.record(
+        "hostile_names", "lone surrogates in command output", emitted="U+FFFD", survived=True
+    )
 
 
 def test_surrogate_escapes_in_a_string_column_are_read_as_spark_stores_them(sql, config) -> None:
@@ -237,4 +241,6 @@ def test_surrogate_escapes_in_a_string_column_are_read_as_spark_stores_them(sql,
     assert result.non_json_lines == []
     rows = sorted((r["data"]["id"], r["data"]["s"]) for r in result.records)
     assert rows == [(1, "?x"), (2, "y?"), (3, "\U0001f600"), (4, "\x00\ufffd")]
-    figures.record("hostile", "surrogate escapes in a STRING column", emitted="?", survived=True)
+    figures.record(
+        "hostile_names", "surrogate escapes in a STRING column", emitted="?", survived=True
+    )
