@@ -13,6 +13,7 @@ from source_databricks.heartbeat import heartbeat
 from source_databricks.output import Output, RecordBlock, state_message
 from source_databricks.tables.progress import Progress
 from source_databricks.tables.records import RecordEncoder
+from source_databricks.tables.utf8 import with_valid_utf8
 from source_databricks.tables.warehouse import Warehouse
 
 # Turns the exact text of the last row's position columns into a state, or None if it cannot.
@@ -56,6 +57,12 @@ class Scanner:
             yield first
             yield from batches
 
+    def _warn_invalid_text(self, label: str, columns: frozenset[str]) -> None:
+        self.logger.warning(
+            f"{label}: column(s) {', '.join(sorted(columns))} hold text that is not valid UTF-8; "
+            "each invalid byte sequence is emitted as U+FFFD"
+        )
+
     def state(self, blob: dict) -> Output:
         return state_message(self.name, self.namespace, blob)
 
@@ -71,15 +78,21 @@ class Scanner:
         encoder = RecordEncoder(self.name, self.namespace, scan.emit, scan.json_columns)
         progress = Progress(f"{self.namespace}.{self.name}", self.logger)
         since, emitted, pending = 0, None, None
+        warned: frozenset[str] = frozenset()
         try:
-            for batch in self._batches(scan, progress.label):
-                if not batch.num_rows:  # Cloud Fetch results may hold empty batches
+            for raw in self._batches(scan, progress.label):
+                if not raw.num_rows:  # Cloud Fetch results may hold empty batches
                     continue
+                batch, repaired = with_valid_utf8(raw)
+                if repaired - warned:
+                    warned |= repaired
+                    self._warn_invalid_text(progress.label, repaired)
                 lines = encoder.encode(batch)
                 yield RecordBlock(self.name, self.namespace, batch.num_rows, lines)
                 progress.add(batch.num_rows)
                 self.records_read = progress.records
-                if checkpoint and scan.positions:
+                # A repaired position is not the value the warehouse compares: no checkpoint at it.
+                if checkpoint and scan.positions and not repaired.intersection(scan.positions):
                     pending = checkpoint(encoder.last_values(batch, scan.positions)) or pending
                 since += batch.num_rows
                 if pending and pending != emitted and since >= self.interval:
