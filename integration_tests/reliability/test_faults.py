@@ -55,6 +55,8 @@ FAULTS = {
     "session expired mid-read": {"kind": "expire_session", **MID_FETCH},
     "warehouse stopped mid-sync": {"kind": "stop_warehouse", **MID_FETCH},
     "statement canceled by another": {"kind": "cancel_statement", **MID_FETCH},
+    # Beyond the connector's own attempts (3): the sync fails as transient, the next one resumes.
+    "connection dropped on every fetch": {"kind": "drop_connection", "count": 0, **MID_FETCH},
 }
 RETRIED_IN_ONE_RUN = {name for name in FAULTS if name.endswith(("connect", "execute"))}
 # What the read must have hit (in its error, or in the log of its resume): proof that the fault
@@ -66,7 +68,9 @@ CLIENT_SAW = {
     "session expired mid-read": "[INVALID_HANDLE.",
     "warehouse stopped mid-sync": "[INVALID_HANDLE.",
     "statement canceled by another": "[CANCELED]",
+    "connection dropped on every fetch": "Connection broken",
 }
+PERSISTENT = "connection dropped on every fetch"
 CLIENT_RETRIES = "the SQL client's retries"
 IN_PROCESS = "the connector, from its last checkpoint"
 NEXT_SYNC = "the next sync, from the last state"
@@ -194,10 +198,12 @@ def test_a_fault_loses_no_row(
         warnings = [m["log"]["message"] for m in first.of_type("LOG")]
         hit = " ".join([*warnings, *(e["message"] for e in first.errors)])
         assert CLIENT_SAW[fault] in hit, "the read did not hit the error the fault causes"
+    if fault == PERSISTENT:
+        assert outcome.recovered_by == NEXT_SYNC
 
 
 def test_a_transient_failure_is_transient_in_every_error_trace() -> None:
-    result = failed_reads.get("connection dropped mid-fetch")
+    result = failed_reads.get(PERSISTENT)
     if result is None:
-        pytest.skip("the dropped connection did not fail the read")
+        pytest.skip(f"the row {PERSISTENT!r} did not fail a read")
     assert {e["failure_type"] for e in result.errors} == {"transient_error"}, result.errors
