@@ -25,13 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = "integration_tests/reliability"
 FIGURES_ENV = "RELIABILITY_FIGURES"
-MATRIX_ORDER = ["faults", "kill", "code_faults", "bad_input", "hostile_names", "secrets", "load"]
+MATRIX_ORDER = ["faults", "kill", "code_faults", "bad_input", "hostile", "secrets", "load"]
 TITLES = {
     "faults": "Faults of the SQL warehouse during a read",
     "kill": "Connector killed (SIGKILL) mid-read, resumed from its last state",
     "code_faults": "Faults during code execution",
     "bad_input": "Bad input: one clear message, the right failure type",
-    "hostile_names": "Hostile names and data",
+    "hostile": "Hostile names and data",
     "secrets": "Secrets never printed",
     "load": "Load",
 }
