@@ -37,7 +37,7 @@ from local_workspace.rest.dbfs import dbfs_routes
 from local_workspace.rest.errors import EXCEPTION_HANDLERS, ApiError
 from local_workspace.rest.file_roots import FileRoots
 from local_workspace.rest.files import files_routes
-from local_workspace.rest.local_admin import admin_routes
+from local_workspace.rest.local_admin import admin_routes, compute_admin_routes
 from local_workspace.rest.oidc import oidc_routes
 from local_workspace.rest.scim import scim_routes
 from local_workspace.rest.warehouses import warehouse_api_routes
@@ -117,6 +117,7 @@ def build_app(workspace: Workspace) -> ASGIApp:
         *command_routes(workspace.compute),
         *warehouse_api_routes(workspace.sql),
         *admin_routes(workspace.faults, workspace.sql),
+        *compute_admin_routes(workspace.compute),
         result_log_route(workspace.sql.registry.results),
         *([expire_route(files)] if files else []),
         *workspace_routes(FileRoots(workspace.data_dir.path).workspace),

@@ -17,18 +17,15 @@ from local_workspace.contexts.context import Command, ExecutionContext
 from local_workspace.rest.compute import Compute
 from local_workspace.rest.errors import ApiError
 from local_workspace.rest.http import AsciiJSONResponse, json_body, reply, required
-from local_workspace.rest.local_admin import compute_admin_routes
 
 LANGUAGES = ("python", "sql")
 STATUS_WAIT_SECONDS = 0.2
 
 
 def command_routes(compute: Compute) -> list[Route]:
-    """The ``/api/1.2/contexts/*`` and ``/api/1.2/commands/*`` routes, and beside them the local
-    admin routes over the same compute (``/local/clusters/{id}/fail``, ``/local/contexts``)."""
+    """The ``/api/1.2/contexts/*`` and ``/api/1.2/commands/*`` routes."""
     api = _CommandApi(compute)
     return [
-        *compute_admin_routes(compute),
         Route("/api/1.2/contexts/create", api.create_context, methods=["POST"]),
         Route("/api/1.2/contexts/status", api.context_status, methods=["GET"]),
         Route("/api/1.2/contexts/destroy", api.destroy_context, methods=["POST"]),
