@@ -6,9 +6,10 @@ Databricks' semantics: FLOAT, DOUBLE and DECIMAL truncate toward zero (DuckDB ro
 be a whole number (``'123.0'`` is CAST_INVALID_INPUT, DuckDB reads 123); a TIMESTAMP is its
 seconds since the epoch; other types cast as DuckDB casts them. Also: ``shift_by_months`` (DATE
 + year-month interval stays a DATE), ``reverse`` (STRING or ARRAY), ``text`` (a TIMESTAMP as
-Databricks writes it in a STRING), ``sequence`` (of DATEs too), ``octet_length`` and
-``crc32``. The macros live in the engine's in-memory root catalog (``memory.main``) and are
-called by their qualified name, so every session finds them whatever its current catalog.
+Databricks writes it in a STRING), ``sequence`` (of DATEs too), ``octet_length``, ``crc32``
+and ``minus`` (DATE - DATE is an INTERVAL). The macros live in the engine's in-memory root
+catalog (``memory.main``) and are called by their qualified name, so every session finds them
+whatever its current catalog.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ def _definition(kind: str, safe: bool) -> str:
     overloads.append(f"(x) AS {cast}(x AS {target})")
     qualified = ".".join((*_SCHEMA, _name(kind, safe)))
     return f"CREATE OR REPLACE MACRO {qualified}" + ", ".join(overloads)
+
+
+def minus(left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    """``left - right``; two DATEs give an INTERVAL of days (DuckDB answers an INTEGER)."""
+    return _qualified("databricks_minus", left, right)
 
 
 def to_double(safe: bool, value: exp.Expression) -> exp.Expression:
@@ -168,7 +174,10 @@ def _other_definitions() -> list[str]:
     sequence = ".".join((*_SCHEMA, "databricks_sequence"))
     octets = ".".join((*_SCHEMA, "databricks_octet_length"))
     crc = ".".join((*_SCHEMA, "databricks_crc32"))
+    minus = ".".join((*_SCHEMA, "databricks_minus"))
     return [
+        f"CREATE OR REPLACE MACRO {minus}(a DATE, b DATE) AS to_days(CAST(a - b AS INTEGER)), "
+        "(a, b) AS a - b",
         f"CREATE OR REPLACE MACRO {crc}(x VARCHAR) AS {_crc32_of('encode(x)')}, "
         f"(x BLOB) AS {_crc32_of('x')}",
         f"CREATE OR REPLACE MACRO {sequence}{_SEQUENCE}",

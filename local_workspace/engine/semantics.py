@@ -9,8 +9,8 @@ Each rule is a pure AST -> AST function (``rule(tree, ctx)``), composed in ``RUL
 * ``dayofweek`` is 1 (Sunday) .. 7; ``date_add``/``date_sub`` return DATE; ``format_string`` is
   ``printf``; ``to_timestamp(s, fmt)`` returns TIMESTAMP (session time zone); ``unix_timestamp``
   returns BIGINT seconds; ``pmod`` is Spark's positive modulus.
-* DATE +/- a year-month interval literal is a DATE; a TIMESTAMP cast or concatenated to a STRING
-  reads as Databricks writes it (no zone suffix).
+* DATE - DATE is an INTERVAL of days; DATE +/- a year-month interval literal is a DATE; a
+  TIMESTAMP cast or concatenated to a STRING reads as Databricks writes it (no zone suffix).
 * Compound interval literals (``INTERVAL '1-2' YEAR TO MONTH``, ``'3 04:05:06' DAY TO SECOND``).
 * Division by zero raises DIVIDE_BY_ZERO (ANSI mode, what SQL warehouses use); DuckDB returns inf.
 * Functions DuckDB lacks or computes differently, rebuilt from DuckDB templates parsed once
@@ -185,6 +185,19 @@ def _cast_functions(tree: exp.Expression, ctx) -> exp.Expression:
         return None
 
     return _replace_all(tree, exp.Func, build)
+
+
+def _date_differences(tree: exp.Expression, ctx) -> exp.Expression:
+    """``a - b`` of two DATEs is an INTERVAL of days in Databricks (DuckDB: an INTEGER);
+    decided by the bound types, so only subtractions of two non-literals go through a macro."""
+
+    def build(node: exp.Sub):
+        operands = (node.this, node.expression)
+        if any(isinstance(o, exp.Literal | exp.Interval) for o in operands):
+            return None
+        return macros.minus(node.this, node.expression)
+
+    return _replace_all(tree, exp.Sub, build)
 
 
 def _dayofweek(tree: exp.Expression, ctx) -> exp.Expression:
@@ -754,6 +767,7 @@ RULES = [
     _cast_functions,
     _functions,
     _year_month_shifts,
+    _date_differences,
     _compound_intervals,
     _truncating_casts,
     _timestamps_as_text,

@@ -141,3 +141,13 @@ def test_a_timestamp_cast_to_double_is_epoch_seconds(session) -> None:
         "try_cast(s AS DOUBLE) AS t FROM VALUES ('x') AS v(s)"
     )
     assert rows(session, sql) == [{"d": 1.5, "t": None}]
+
+
+def test_a_date_minus_a_date_is_an_interval_of_days(session) -> None:
+    sql = (
+        "SELECT d - e AS days, x - y AS n, d - 1 AS earlier "
+        "FROM VALUES (DATE'2024-01-10', DATE'2024-01-01', 5, 3) AS t(d, e, x, y)"
+    )
+    assert rows(session, sql) == [
+        {"days": "9 00:00:00.000000000", "n": 2, "earlier": dt.date(2024, 1, 9)}
+    ]
