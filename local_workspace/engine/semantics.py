@@ -19,10 +19,15 @@ Each rule is a pure AST -> AST function (``rule(tree, ctx)``), composed in ``RUL
   ``transform_keys``/``transform_values``/``map_filter``, ``array_distinct``/``array_union``/
   ``array_remove`` (NULLs kept, order kept), ``sequence`` counting down, ``timestampdiff`` in
   whole units, ``percentile`` (continuous), ``isnull`` & co.
-* String functions (``substring_index``, ``format_number``, ``parse_url``, ...): see
-  ``text_functions``; ``size`` of a MAP, ``reverse`` of an ARRAY.
-* Element access with ANSI bounds errors (``x[i]``, ``element_at``, ``get``, ``elt``): see
-  ``subscripts``.
+* String functions (``substring_index``, ``format_number``, ``parse_url``, ``conv``, ...): see
+  ``text_functions``; date functions (``months_between``, ``next_day``, ``try_to_timestamp``,
+  ``to_char``, day-of-week fields): ``date_functions``; generators in the select list
+  (``explode`` of a MAP, ``json_tuple``, ``inline``): ``generators``; ``assert_true`` and
+  ``raise_error``: ``raising_functions``; ``schema_of_json``: ``json_schema``.
+* Element access with ANSI bounds errors (``x[i]``, ``element_at``, ``get``, ``elt``,
+  ``array_insert``, ``slice``): see ``subscripts``.
+* Function-style casts (``bigint(x)``, ``timestamp(x)``), population ``kurtosis``/``skewness``,
+  ``any``/``some`` aggregates, ``arrays_zip`` field names, PIVOT column names.
 """
 
 from __future__ import annotations
