@@ -165,8 +165,9 @@ def sync(
             name = stream["stream_descriptor"]["name"]
             messages.setdefault(name, []).append(("state", stream["stream_state"]))
         elif message["type"] == "TRACE" and message["trace"]["type"] == "ERROR":
-            errors.append(message["trace"]["error"]["message"])
-    assert done.returncode == 0 and not errors, f"{errors}\n{done.stderr[-3000:]}"
+            error = message["trace"]["error"]
+            errors.append(f"{error['message']}\n{error.get('stack_trace') or ''}")
+    assert done.returncode == 0 and not errors, "\n".join([*errors, done.stderr[-3000:]])
     return Run(messages)
 
 
