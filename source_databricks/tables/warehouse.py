@@ -41,8 +41,9 @@ BOUNDED_RETRIES: dict[str, Any] = {
 }
 # Rows per round trip: a read peaks ~50 MB lower than at 100,000 (333 vs 384-391 MB), same rate.
 FETCH_ROWS = 50_000
-# Cloud Fetch files downloaded at once per read (the client's default is 10): each is held whole,
-# decompressed, until its rows are read, and several table reads run at once.
+# Cloud Fetch files downloaded at once (the client's default is 10 per read): each is held whole,
+# decompressed, until its rows are read. The reads running at once (max_workers) share these, each
+# with at least one: 4 reads with 3 downloads each peaked 122 MB higher than with 1, no faster.
 CLOUD_FETCH_DOWNLOADS = 3
 USER_AGENT = f"airbyte-source-databricks/{__version__}"
 
@@ -158,6 +159,11 @@ def open_warehouse(config: DatabricksConfig, logger: logging.Logger) -> Iterator
         connection.close()
 
 
+def downloads_per_read(workers: int) -> int:
+    """Cloud Fetch downloads of one read when `workers` reads may run at once."""
+    return max(1, CLOUD_FETCH_DOWNLOADS // workers)
+
+
 def connection_arguments(config: DatabricksConfig, auth: Config) -> dict[str, Any]:
     """Keyword arguments for `databricks.sql.connect`, signed by the SDK's credentials."""
     arguments: dict[str, Any] = {
@@ -167,7 +173,7 @@ def connection_arguments(config: DatabricksConfig, auth: Config) -> dict[str, An
         "_port": config.port,
         # Telemetry makes the client call the host on port 443 at connect, whatever the port.
         "enable_telemetry": False,
-        "max_download_threads": CLOUD_FETCH_DOWNLOADS,
+        "max_download_threads": downloads_per_read(config.max_workers),
         "user_agent_entry": USER_AGENT + (f" {config.query_tag}" if config.query_tag else ""),
         **BOUNDED_RETRIES,
     }

@@ -7,7 +7,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_databricks.config import parse_config
-from source_databricks.tables.warehouse import connection_arguments
+from source_databricks.tables.warehouse import CLOUD_FETCH_DOWNLOADS, connection_arguments
 
 TOKEN = "dapi-secret-value-0123456789"
 
@@ -79,6 +79,16 @@ def test_given_a_ca_bundle_and_port_then_the_sql_client_gets_both_and_no_telemet
     bundle = Path(arguments["_tls_trusted_ca_file"]).read_bytes()
     assert bundle.endswith(ca.read_bytes())  # the configured CA, added to the public ones
     assert bundle.count(b"BEGIN CERTIFICATE") > 100
+
+
+def test_given_several_workers_then_their_reads_share_the_cloud_fetch_downloads():
+    downloads = {
+        workers: connection_arguments(parse_config(config(max_workers=workers)), auth=None)[
+            "max_download_threads"
+        ]
+        for workers in (1, 2, 4, 32)
+    }
+    assert downloads == {1: CLOUD_FETCH_DOWNLOADS, 2: 1, 4: 1, 32: 1}
 
 
 def test_given_oauth_m2m_credentials_then_they_parse_and_the_secret_is_hidden():
