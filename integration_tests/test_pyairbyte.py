@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from integration_tests.conftest import config_for
+from integration_tests.connector_process import config_secrets
 from integration_tests.local_workspace_process import ROOT, RunningWorkspace
 from integration_tests.pyairbyte_env import (
     LOCK_FILE,
@@ -57,7 +58,8 @@ def pyairbyte_run(
 ) -> PyAirbyteRun:
     work = tmp_path_factory.mktemp("pyairbyte")
     config = work / "config.json"
-    config.write_text(json.dumps(config_for(demo_workspace)))
+    settings = config_for(demo_workspace)
+    config.write_text(json.dumps(settings))
     launcher = write_launcher(work / "source-databricks", ROOT / "main.py")
     job = work / "job.json"
     job.write_text(
@@ -82,6 +84,11 @@ def pyairbyte_run(
     )
     seconds = time.monotonic() - started
     assert done.returncode == 0, f"PyAirbyte failed:\n{done.stdout[-5000:]}\n{done.stderr[-5000:]}"
+    logs = {str(p): p.read_text(errors="replace") for p in work.glob("logs/**/*") if p.is_file()}
+    printed = {"stdout": done.stdout, "stderr": done.stderr, **logs}
+    for field_name, secret in config_secrets(settings).items():
+        leaked = [where for where, text in printed.items() if secret in text]
+        assert not leaked, f"the config's {field_name} is in PyAirbyte's {leaked}"
     return PyAirbyteRun(json.loads(output.read_text()), work / "cache", seconds)
 
 
