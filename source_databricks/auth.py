@@ -71,10 +71,13 @@ def signed_headers(config: Config) -> dict[str, str]:
 def sql_credentials_provider(config: Config) -> Callable[[], HeaderFactory]:
     """A `credentials_provider` for databricks-sql-connector backed by the SDK's Config."""
 
+    hidden: set[str] = set()  # the CDK's list of secrets would grow by one per request
+
     def headers() -> dict[str, str]:
         signed = signed_headers(config)
         token = signed.get("Authorization", "").removeprefix("Bearer ").strip()
-        if token:
+        if token and token not in hidden:
+            hidden.add(token)
             add_to_secrets(token)  # never printed, even if an error echoes a header
         return signed
 
