@@ -98,7 +98,10 @@ class WorkerPool:
         finally:
             close = getattr(messages, "close", None)
             if close is not None:  # a read stopped early closes its cursor here, on its thread
-                close()
+                try:
+                    close()
+                except Exception as raised:  # its session may be gone: the task still ends
+                    error = error or raised
         self._put(task, Done(task, error))
 
     def _put(self, task: Task, item: Output | Done) -> None:

@@ -114,3 +114,27 @@ def test_given_a_cancelled_task_then_it_ends_without_running():
         pool.submit(task)
         messages, ends = drain(pool)
     assert messages == {} and ends == {"t": None}
+
+
+def test_given_a_cancelled_read_whose_close_fails_then_it_still_ends_and_the_worker_goes_on():
+    closing = threading.Event()
+
+    def read(session):  # a read cancelled mid-result: closing its cursor raises (session gone)
+        try:
+            yield "first"
+            closing.wait(5)
+            yield "second"
+        finally:
+            raise RuntimeError("closing the cursor failed")
+
+    task = Task("cancelled", read)
+    with WorkerPool(Sessions(), 1, LOGGER) as pool:
+        pool.submit(task)
+        pool.submit(Task("next", counting("next", 3)))
+        results = pool.results()
+        assert next(results)[1] == "first"
+        task.cancelled.set()
+        closing.set()
+        messages, ends = drain(pool)  # would wait forever for the cancelled task's end
+    assert str(ends["cancelled"]) == "closing the cursor failed"
+    assert messages["next"] == [("next", i) for i in range(3)] and ends["next"] is None
