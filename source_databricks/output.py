@@ -26,6 +26,8 @@ from airbyte_cdk.models.airbyte_protocol import AirbyteStateBlob
 from airbyte_cdk.sources import Source
 from airbyte_cdk.sources.connector_state_manager import HashableStreamDescriptor
 
+from source_databricks import interrupt
+
 
 def state_message(name: str, namespace: str | None, blob: dict) -> AirbyteMessage:
     """A per-stream STATE message."""
@@ -67,6 +69,7 @@ class DatabricksEntrypoint(AirbyteEntrypoint):
             self.validate_connection(source_spec, config)
         counts: defaultdict[HashableStreamDescriptor, float] = defaultdict(float)
         for message in self.source.read(self.logger, config, catalog, state):
+            interrupt.raise_if_interrupted()
             if isinstance(message, RecordBlock):
                 counts[HashableStreamDescriptor(message.stream, message.namespace)] += message.count
                 write_raw(message.lines)
@@ -91,6 +94,7 @@ def launch(source: Source, args: list[str]) -> None:
     """Run a CDK command (spec, check, discover, read) and print its messages."""
     entrypoint = DatabricksEntrypoint(source)
     parsed_args = entrypoint.parse_args(args)
+    interrupt.install()
     with PRINT_BUFFER:
         for message in entrypoint.run(parsed_args):
             print(f"{message}\n", end="")
